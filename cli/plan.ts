@@ -1,0 +1,36 @@
+/**
+ * `ferry plan --stack <name> [--config-file <file>] [--json]`: the offline plan. Runs the real
+ * program under the mock runtime with the stack's config; needs no credentials, network or CLI.
+ */
+import { parseArgs } from "util";
+import { ConfigError } from "../config";
+import { planDocument, planText } from "../plan/render";
+import { PROJECT, PROJECT_DIR, runProgram } from "../plan/run";
+import { readStackConfig, StackNotFoundError } from "../plan/stackConfig";
+import { EXIT } from "./exitCodes";
+import { Terminal, UsageError } from "./terminal";
+
+export const PLAN_USAGE = "usage: ferry plan --stack <name> [--config-file <file>] [--json]";
+
+export async function plan(argv: string[], term: Terminal): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { stack: { type: "string", short: "s" }, "config-file": { type: "string" }, json: { type: "boolean", default: false } },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (!values.stack) throw new UsageError(`--stack is required\n${PLAN_USAGE}`);
+  try {
+    const config = readStackConfig(PROJECT_DIR, values.stack, values["config-file"]);
+    const run = await runProgram(values.stack, config);
+    const doc = planDocument(run, PROJECT);
+    term.out(values.json ? JSON.stringify(doc, null, 2) + "\n" : planText(doc));
+    return EXIT.ok;
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof StackNotFoundError) {
+      term.err(`${err.message}\n`);
+      return EXIT.refused;
+    }
+    throw err;
+  }
+}

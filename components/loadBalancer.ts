@@ -1,0 +1,73 @@
+/**
+ * LoadBalancer: the public Application Load Balancer in front of a stack's services. Services attach
+ * themselves with a target group and a rule on `listener` (HTTPS when a certificate is given, HTTP
+ * otherwise; with HTTPS, port 80 only redirects). Unmatched requests get a 404.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+export interface LoadBalancerArgs {
+  vpcId: pulumi.Input<string>;
+  /** Public subnets in at least two Availability Zones. */
+  subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /** ACM certificate ARN; when given the ALB serves HTTPS and redirects HTTP. @default HTTP only */
+  certificateArn?: string;
+  /** Refuse deletion of the ALB (prod). @default false */
+  deletionProtection?: boolean;
+  /** Seconds an idle connection stays open. @default 60 */
+  idleTimeout?: number;
+}
+
+export class LoadBalancer extends pulumi.ComponentResource {
+  /** The listener services attach their rules to. */
+  readonly listener: aws.lb.Listener;
+  /** Security group of the ALB; services allow traffic from it only. */
+  readonly securityGroupId: pulumi.Output<string>;
+  readonly url: pulumi.Output<string>;
+  readonly arnSuffix: pulumi.Output<string>;
+
+  constructor(name: string, args: LoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("ferry:lb:LoadBalancer", name, {}, opts);
+    const parent = { parent: this };
+    const https = args.certificateArn !== undefined;
+    const ports = https ? [80, 443] : [80];
+    const sg = new aws.ec2.SecurityGroup(`${name}-alb`, {
+      vpcId: args.vpcId,
+      description: `Public ${https ? "HTTP/HTTPS" : "HTTP"} to the ${name} load balancer`,
+      ingress: ports.map((port) => ({ protocol: "tcp", fromPort: port, toPort: port, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"] })),
+      egress: [{ protocol: "tcp", fromPort: 0, toPort: 65535, cidrBlocks: ["0.0.0.0/0"], description: "to task ports in the VPC" }],
+    }, parent);
+    const alb = new aws.lb.LoadBalancer(name, {
+      loadBalancerType: "application",
+      internal: false,
+      subnets: args.subnetIds,
+      securityGroups: [sg.id],
+      dropInvalidHeaderFields: true,
+      enableDeletionProtection: args.deletionProtection ?? false,
+      idleTimeout: args.idleTimeout ?? 60,
+    }, parent);
+    const notFound = { type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: "not found" } };
+    if (https) {
+      new aws.lb.Listener(`${name}-http`, {
+        loadBalancerArn: alb.arn,
+        port: 80,
+        protocol: "HTTP",
+        defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+      }, parent);
+      this.listener = new aws.lb.Listener(`${name}-https`, {
+        loadBalancerArn: alb.arn,
+        port: 443,
+        protocol: "HTTPS",
+        sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+        certificateArn: args.certificateArn,
+        defaultActions: [notFound],
+      }, parent);
+    } else {
+      this.listener = new aws.lb.Listener(`${name}-http`, { loadBalancerArn: alb.arn, port: 80, protocol: "HTTP", defaultActions: [notFound] }, parent);
+    }
+    this.securityGroupId = sg.id;
+    this.arnSuffix = alb.arnSuffix;
+    this.url = pulumi.interpolate`${https ? "https" : "http"}://${alb.dnsName}`;
+    this.registerOutputs({ url: this.url, securityGroupId: this.securityGroupId });
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * Ferry: config → image → services → outputs.
+ * `pulumi up -s <stack>` runs this file; so do the offline plan (`ferry plan`) and the tests, under
+ * Pulumi's mock runtime, so what they describe is what `pulumi up` deploys.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { Cluster } from "./components/cluster";
+import { ImageRepository } from "./components/imageRepository";
+import { LoadBalancer } from "./components/loadBalancer";
+import { MultiArchImage } from "./components/multiArchImage";
+import { Network } from "./components/network";
+import { FargateService } from "./components/service";
+import { loadConfig } from "./config";
+import { currentCommit } from "./lib/git";
+import { ecrRepositoryArn } from "./lib/iam";
+import { routePriorities } from "./lib/routing";
+
+// 1. Config: validated before any resource is declared.
+const config = loadConfig();
+const name = `ferry-${config.stack}`;
+
+// 2. Image: a building stack builds one multi-arch image per Dockerfile target; the others run the
+//    digest that promotion pinned in ferry:imageRef.
+const imageRefs = new Map<string, pulumi.Output<string>>();
+let repositoryArn: pulumi.Output<string | undefined>;
+if (config.build) {
+  const repository = new ImageRepository(name);
+  const commit = currentCommit(__dirname);
+  for (const target of new Set(config.services.map((s) => s.target ?? ""))) {
+    const image = new MultiArchImage(target ? `${name}-${target}` : name, {
+      repositoryUrl: repository.repositoryUrl,
+      registryId: repository.registryId,
+      context: `${__dirname}/${config.image.context}`,
+      dockerfile: `${__dirname}/${config.image.dockerfile}`,
+      target: target || undefined,
+      buildArgs: config.image.buildArgs,
+      commit: commit.id,
+      commitTime: commit.time,
+    });
+    imageRefs.set(target, image.imageRef);
+  }
+  repositoryArn = repository.arn;
+} else {
+  const ref = config.imageRef!;
+  for (const s of config.services) imageRefs.set(s.target ?? "", pulumi.output(ref));
+  repositoryArn = pulumi.output(ecrRepositoryArn(ref));
+}
+
+// 3. Services: network, cluster, load balancer, then one Fargate service per configured service.
+const network = new Network(name, { network: config.network });
+const cluster = new Cluster(name);
+const routed = config.services.some((s) => s.port !== undefined);
+const loadBalancer = routed
+  ? new LoadBalancer(name, { vpcId: network.vpcId, subnetIds: network.publicSubnetIds, certificateArn: config.certificateArn })
+  : undefined;
+const priorities = routePriorities(config.services);
+const services = config.services.map(
+  (service) =>
+    new FargateService(`${name}-${service.name}`, {
+      service,
+      family: `${name}-${service.name}`,
+      image: imageRefs.get(service.target ?? "")!,
+      repositoryArn,
+      clusterArn: cluster.arn,
+      vpcId: network.vpcId,
+      subnetIds: network.privateSubnetIds,
+      logRetentionDays: config.logRetentionDays,
+      routing:
+        loadBalancer && service.port !== undefined
+          ? { listenerArn: loadBalancer.listener.arn, loadBalancerSecurityGroupId: loadBalancer.securityGroupId, priority: priorities.get(service.name)! }
+          : undefined,
+    }),
+);
+
+// 4. Outputs: promotion reads `imageRef`; people read the rest.
+const defaultTarget = config.services[0].target ?? "";
+export const imageRef = imageRefs.get(defaultTarget)!;
+export const serviceImageRefs = Object.fromEntries(config.services.map((s) => [s.name, imageRefs.get(s.target ?? "")!]));
+export const url = loadBalancer?.url;
+export const clusterName = cluster.name;
+export const serviceNames = Object.fromEntries(services.map((s, i) => [config.services[i].name, s.serviceName]));
+export const logGroups = Object.fromEntries(services.map((s, i) => [config.services[i].name, s.logGroupName]));

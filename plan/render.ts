@@ -1,0 +1,129 @@
+/**
+ * Renders a program run as the offline plan: a JSON document for tools, or text for people.
+ * Secret values never appear: they print as "[secret]".
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { FerryConfig, ServiceConfig } from "../config";
+import { capacityStrategy } from "../components/service";
+import { ProgramRun } from "./run";
+
+export const SECRET = "[secret]";
+
+/** Replaces secret values (wrapped by the engine protocol) with "[secret]"; unknowns with "[unknown]". */
+export function redact(value: unknown): unknown {
+  if (pulumi.runtime.isRpcSecret(value)) return SECRET;
+  if (value === pulumi.runtime.unknownValue) return "[unknown]";
+  if (Array.isArray(value)) return value.map(redact);
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v)]));
+  }
+  return value;
+}
+
+export interface PlanDocument {
+  project: string;
+  stack: string;
+  resources: { type: string; name: string; parent: string | null; parentType: string | null; custom: boolean; inputs: Record<string, unknown> }[];
+  outputs: Record<string, unknown>;
+  services: Record<string, ServiceDecisions>;
+  image: ImagePlan;
+}
+
+export interface ServiceDecisions {
+  architecture: string;
+  cpu: number;
+  memory: number;
+  desiredCount: number;
+  minCount: number;
+  maxCount: number;
+  capacity: { capacityProvider: string; base: number; weight: number }[];
+  deploymentStrategy: string;
+  circuitBreaker: boolean;
+  port: number | null;
+  paths: string[];
+}
+
+export interface ImagePlan {
+  mode: "build" | "promoted";
+  platforms: string[];
+  targets: string[];
+  imageRef: unknown;
+}
+
+export function planDocument(run: ProgramRun, project: string): PlanDocument {
+  return {
+    project,
+    stack: run.stack,
+    resources: run.resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent, parentType: r.parentType, custom: r.custom, inputs: redact(r.inputs) as Record<string, unknown> })),
+    outputs: Object.fromEntries(Object.entries(run.outputs).map(([k, o]) => [k, o.secret ? SECRET : redact(o.value)])),
+    services: Object.fromEntries(run.config.services.map((s) => [s.name, decisions(s)])),
+    image: imagePlan(run),
+  };
+}
+
+function decisions(s: ServiceConfig): ServiceDecisions {
+  return {
+    architecture: s.architecture,
+    cpu: s.cpu,
+    memory: s.memory,
+    desiredCount: s.desiredCount,
+    minCount: s.minCount,
+    maxCount: s.maxCount,
+    capacity: capacityStrategy(s),
+    deploymentStrategy: s.deployment.strategy,
+    circuitBreaker: s.deployment.circuitBreaker,
+    port: s.port ?? null,
+    paths: s.paths,
+  };
+}
+
+function imagePlan(run: ProgramRun): ImagePlan {
+  const builds = run.resources.filter((r) => r.type === "docker-build:index:Image");
+  const platforms = [...new Set(builds.flatMap((b) => (b.inputs.platforms as string[] | undefined) ?? []))].sort();
+  const config: FerryConfig = run.config;
+  return {
+    mode: config.build ? "build" : "promoted",
+    platforms,
+    targets: [...new Set(config.services.map((s) => s.target ?? "(final stage)"))],
+    imageRef: run.outputs.imageRef ? redact(run.outputs.imageRef.value) : null,
+  };
+}
+
+/** The plan for people: resource tree, per-service decisions, image plan, outputs. */
+export function planText(doc: PlanDocument): string {
+  const lines: string[] = [`Ferry offline plan: project ${doc.project}, stack ${doc.stack}`, "", `Resources (${doc.resources.length}):`];
+  const children = new Map<string, PlanDocument["resources"]>();
+  const parentKey = (r: PlanDocument["resources"][number]) => (r.parent === null ? "" : `${r.parentType}::${r.parent}`);
+  for (const r of doc.resources) children.set(parentKey(r), [...(children.get(parentKey(r)) ?? []), r]);
+  const walk = (key: string, depth: number) => {
+    for (const r of children.get(key) ?? []) {
+      lines.push(`${"  ".repeat(depth + 1)}${r.type}  ${r.name}${r.custom ? "" : "  (component)"}`);
+      walk(`${r.type}::${r.name}`, depth + 1);
+    }
+  };
+  walk("", 0);
+
+  lines.push("", "Services:");
+  for (const [name, d] of Object.entries(doc.services)) {
+    const mix = d.capacity.map((c) => `${c.capacityProvider} base ${c.base} weight ${c.weight}`).join(", ");
+    lines.push(
+      `  ${name}: ${d.architecture}, ${d.cpu} CPU / ${d.memory} MiB, ${d.desiredCount} task(s) (min ${d.minCount}, max ${d.maxCount})`,
+      `    capacity: ${mix}`,
+      `    deployment: ${d.deploymentStrategy}, circuit breaker ${d.circuitBreaker ? "on with rollback" : "off"}`,
+      `    traffic: ${d.port === null ? "none (no port)" : `port ${d.port}, paths ${d.paths.length ? d.paths.join(" ") : "/* (default route)"}`}`,
+    );
+  }
+
+  const img = doc.image;
+  lines.push("", "Image:");
+  if (img.mode === "build") {
+    lines.push(`  builds ${img.targets.join(", ")} for ${img.platforms.join(" + ")}, one multi-arch index per target, pinned by digest`);
+  } else {
+    lines.push("  runs the promoted image (no build in this stack)");
+  }
+  lines.push(`  imageRef: ${String(img.imageRef)}`);
+
+  lines.push("", "Outputs:");
+  for (const [k, v] of Object.entries(doc.outputs)) lines.push(`  ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`);
+  return lines.join("\n") + "\n";
+}

@@ -1,0 +1,118 @@
+/**
+ * Runs the real program (index.ts) in-process under Pulumi's mock runtime and collects what it
+ * declares: every resource with its type, name, parent and inputs, the invokes it made, and the stack
+ * outputs. The offline plan and the tests both go through here.
+ */
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { FerryConfig, parseConfig } from "../config";
+import { OfflineMocks, RecordedInvoke } from "./mocks";
+import { StackConfig } from "./stackConfig";
+
+export const PROJECT_DIR = path.resolve(__dirname, "..");
+export const PROJECT = "ferry";
+
+export interface PlannedResource {
+  type: string;
+  name: string;
+  /** Name of the parent resource; null for top-level resources. */
+  parent: string | null;
+  /** Type of the parent resource (names alone can repeat across types); null for top-level resources. */
+  parentType: string | null;
+  custom: boolean;
+  /** Inputs as the engine receives them; secrets stay wrapped (see `renderInputs`). */
+  inputs: Record<string, unknown>;
+}
+
+export interface ProgramRun {
+  stack: string;
+  config: FerryConfig;
+  resources: PlannedResource[];
+  invokes: RecordedInvoke[];
+  /** Stack outputs, resolved; secret ones wrapped as `{ secret: value }`. */
+  outputs: Record<string, { value: unknown; secret: boolean }>;
+}
+
+export interface RunOptions {
+  /** Program entry; tests may point at a fixture program. @default index.ts of the project */
+  program?: string;
+  /** `preview=true` leaves cloud-computed values unknown, like `pulumi preview`. @default false */
+  preview?: boolean;
+}
+
+type Monitor = Record<"registerResource" | "readResource", (req: RegisterRequest, cb: unknown) => unknown>;
+type RegisterRequest = { getParent(): string; getType(): string; getName(): string; getCustom(): boolean };
+
+/**
+ * Validates the config (throws ConfigError before anything is declared), then runs the program.
+ * Not re-entrant: the Pulumi runtime is process-global, so runs are sequential.
+ */
+export async function runProgram(stack: string, stackConfig: StackConfig, options: RunOptions = {}): Promise<ProgramRun> {
+  const config = parseConfig(stack, stackConfig.values, stackConfig.secretKeys);
+  const region = stackConfig.values["aws:region"] ?? "us-east-1";
+  const mocks = new OfflineMocks(region);
+
+  pulumi.runtime.setAllConfig({ ...stackConfig.values }, stackConfig.secretKeys);
+  await pulumi.runtime.setMocks(mocks, PROJECT, stack, options.preview ?? false);
+
+  // The mock monitor knows each registration's parent URN; MockResourceArgs does not carry it.
+  const parents = new Map<string, string>();
+  const order: string[] = [];
+  const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
+  for (const method of ["registerResource", "readResource"] as const) {
+    const original = monitor[method].bind(monitor);
+    monitor[method] = (req, cb) => {
+      const key = `${req.getType()}::${req.getName()}`;
+      order.push(key);
+      if (req.getParent()) parents.set(key, req.getParent());
+      return original(req, cb);
+    };
+  }
+  const inputsByKey = new Map<string, { inputs: Record<string, unknown>; custom: boolean }>();
+  const newResource = mocks.newResource.bind(mocks);
+  mocks.newResource = (args) => {
+    inputsByKey.set(`${args.type}::${args.name}`, { inputs: args.inputs, custom: args.custom !== false });
+    return newResource(args);
+  };
+
+  const programExports = loadFresh(options.program ?? path.join(PROJECT_DIR, "index.ts"));
+  const outputs: ProgramRun["outputs"] = {};
+  for (const [key, value] of Object.entries(programExports)) {
+    if (value === undefined) continue;
+    const out = pulumi.output(value);
+    const secret = await pulumi.isSecret(out);
+    outputs[key] = { value: await resolve(pulumi.unsecret(out)), secret };
+  }
+  await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+
+  const nameOfUrn = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
+  const typeOfUrn = (urn: string) => urn.split("::")[2].split("$").pop()!;
+  const resources = order.map((key) => {
+    const [type, name] = [key.slice(0, key.lastIndexOf("::")), key.slice(key.lastIndexOf("::") + 2)];
+    const parentUrn = parents.get(key);
+    const seen = inputsByKey.get(key);
+    return {
+      type,
+      name,
+      parent: parentUrn ? nameOfUrn(parentUrn) : null,
+      parentType: parentUrn ? typeOfUrn(parentUrn) : null,
+      custom: seen?.custom ?? false,
+      inputs: seen?.inputs ?? {},
+    };
+  });
+  return { stack, config, resources, invokes: mocks.invokes, outputs };
+}
+
+function resolve<T>(out: pulumi.Output<T>): Promise<T> {
+  return new Promise((res) => out.apply((v) => res(v)));
+}
+
+/** Loads the program module anew (project files only; the Pulumi SDK keeps its runtime state). */
+function loadFresh(entry: string): Record<string, unknown> {
+  const programDirs = ["components", "config", "lib"].map((d) => path.join(PROJECT_DIR, d) + path.sep);
+  for (const key of Object.keys(require.cache)) {
+    if (key === entry || programDirs.some((d) => key.startsWith(d))) delete require.cache[key];
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(entry);
+}
