@@ -31,7 +31,7 @@ export async function main(argv: string[], term: Terminal = processTerminal): Pr
       term.err(`ferry ${verb}: ${e.message}\n`);
       return EXIT.refused;
     }
-    term.err(`ferry ${verb}: ${e.stack ?? e.message}\n`);
+    term.err(`ferry ${verb}: ${process.env.FERRY_DEBUG ? (e.stack ?? e.message) : e.message}\n`);
     return EXIT.failed;
   }
 }

@@ -40,8 +40,10 @@ export class Reader {
     if (value === undefined) return "(missing)";
     const root = key.split(".")[0];
     if (this.secretRoots.has(root)) return "[secret]";
-    const text = JSON.stringify(value) ?? String(value);
-    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+    // Top-level scalars arrive as text; show numbers and booleans as the user wrote them.
+    const plain = typeof value === "string" && /^(-?\d+(\.\d+)?|true|false)$/.test(value);
+    const text = plain ? (value as string) : (JSON.stringify(value) ?? String(value));
+    return text.length > 200 ? `${text.slice(0, 197)}...` : text;
   }
 
   string(key: string, value: unknown, opts: { pattern?: RegExp; describe?: string } = {}): string | undefined {

@@ -36,8 +36,6 @@ export interface ProgramRun {
 export interface RunOptions {
   /** Program entry; tests may point at a fixture program. @default index.ts of the project */
   program?: string;
-  /** `preview=true` leaves cloud-computed values unknown, like `pulumi preview`. @default false */
-  preview?: boolean;
 }
 
 type Monitor = Record<"registerResource" | "readResource", (req: RegisterRequest, cb: unknown) => unknown>;
@@ -53,7 +51,8 @@ export async function runProgram(stack: string, stackConfig: StackConfig, option
   const mocks = new OfflineMocks(region);
 
   pulumi.runtime.setAllConfig({ ...stackConfig.values }, stackConfig.secretKeys);
-  await pulumi.runtime.setMocks(mocks, PROJECT, stack, options.preview ?? false);
+  // preview=false: every output resolves (to the mocks' deterministic values), so nothing waits forever.
+  await pulumi.runtime.setMocks(mocks, PROJECT, stack, false);
 
   // The mock monitor knows each registration's parent URN; MockResourceArgs does not carry it.
   const parents = new Map<string, string>();

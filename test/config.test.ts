@@ -1,0 +1,161 @@
+/**
+ * Config validation, rule by rule: for each rule one accepted and one refused value; the refusal
+ * names the full key, the value given and what is allowed.
+ */
+import { expect } from "chai";
+import { ConfigError, parseConfig } from "../config";
+
+const DIGEST = "a".repeat(64);
+const REF = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/ferry@sha256:${DIGEST}`;
+
+/** A valid non-building stack, as structured data. */
+function base(): Record<string, unknown> {
+  return {
+    imageRef: REF,
+    services: { web: { cpu: 256, memory: 512, port: 8080 } },
+  };
+}
+
+/** Sets `a.b.c` in a nested object (creating objects on the way); `undefined` deletes. */
+function setPath(obj: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {
+  const parts = path.split(".");
+  let cur = obj;
+  for (const p of parts.slice(0, -1)) {
+    if (typeof cur[p] !== "object" || cur[p] === null) cur[p] = {};
+    cur = cur[p] as Record<string, unknown>;
+  }
+  const last = parts[parts.length - 1];
+  if (value === undefined) delete cur[last];
+  else cur[last] = value;
+  return obj;
+}
+
+/** Flat config map as Pulumi hands it to the program. */
+function flat(data: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(data).map(([k, v]) => [`ferry:${k}`, typeof v === "object" ? JSON.stringify(v) : String(v)]),
+  );
+}
+
+function problemsFor(data: Record<string, unknown>, secretKeys: string[] = []): string[] {
+  try {
+    parseConfig("test", flat(data), secretKeys);
+    return [];
+  } catch (err) {
+    expect(err).to.be.instanceOf(ConfigError);
+    return (err as ConfigError).problems.map((p) => `${p.key}: got ${p.given}; ${p.allowed}`);
+  }
+}
+
+interface Rule {
+  rule: string;
+  path: string;
+  ok: unknown;
+  bad: unknown;
+  /** Full key the refusal must name. @default `ferry:${path}` */
+  key?: string;
+  /** Text the refusal's "allowed" part must contain. */
+  says: string;
+  /** Changes applied before both values (e.g. switching the stack to building). */
+  given?: Record<string, unknown>;
+}
+
+const RULES: Rule[] = [
+  { rule: "architecture is arm64 or x86_64", path: "architecture", ok: "x86_64", bad: "amd64", says: `one of "arm64", "x86_64"` },
+  { rule: "service architecture is arm64 or x86_64", path: "services.web.architecture", ok: "arm64", bad: "aarch64", says: `one of "arm64", "x86_64"` },
+  { rule: "build is a boolean", path: "build", ok: "false", bad: "yes", says: "true or false" },
+  { rule: "task cpu is a Fargate size", path: "services.web.cpu", ok: 512, bad: 300, says: "a Fargate CPU value: one of 256, 512, 1024", given: { "services.web.memory": 1024 } },
+  { rule: "memory fits the cpu (table)", path: "services.web.memory", ok: 2048, bad: 4096, says: "for cpu 256, memory (MiB) one of 512, 1024, 2048" },
+  { rule: "memory fits the cpu (steps)", path: "services.web.memory", ok: 3072, bad: 1536, says: "for cpu 512, memory (MiB) one of 1024..4096 in steps of 1024", given: { "services.web.cpu": 512 } },
+  { rule: "desiredCount is a non-negative integer", path: "services.web.desiredCount", ok: 0, bad: -1, says: "an integer from 0 to 5000", given: { "services.web.minCount": 0 } },
+  { rule: "counts are integers", path: "services.web.maxCount", ok: 4, bad: 2.5, says: "an integer from 0 to 5000" },
+  { rule: "minCount <= desiredCount", path: "services.web.minCount", ok: 2, bad: 3, says: "at most desiredCount (2)", given: { "services.web.desiredCount": 2, "services.web.maxCount": 4 } },
+  { rule: "desiredCount <= maxCount", path: "services.web.maxCount", ok: 2, bad: 1, says: "at least desiredCount (2)", given: { "services.web.desiredCount": 2, "services.web.minCount": 1 } },
+  { rule: "a non-building stack needs imageRef", path: "imageRef", ok: REF, bad: undefined, says: "required when ferry:build is false" },
+  { rule: "imageRef is pinned by digest, not a tag", path: "imageRef", ok: `ghcr.io/acme/app@sha256:${DIGEST}`, bad: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/ferry:latest", says: "pinned by digest" },
+  { rule: "imageRef with tag and digest is refused", path: "imageRef", ok: `registry.example.com:5000/app@sha256:${DIGEST}`, bad: `ferry:v1@sha256:${DIGEST}`, says: "tags are refused" },
+  { rule: "a building stack has no imageRef", path: "imageRef", ok: undefined, bad: REF, says: "remove ferry:imageRef or set ferry:build false", given: { build: true } },
+  { rule: "unknown top-level key", path: "architecure", ok: undefined, bad: "arm64", says: `unknown key (did you mean "architecture"?)` },
+  { rule: "unknown service key", path: "services.web.memroy", ok: undefined, bad: 512, says: `unknown key (did you mean "memory"?)` },
+  { rule: "unknown network key", path: "network.vpc", ok: undefined, bad: "vpc-12345678", says: "unknown key" },
+  { rule: "port is 1..65535", path: "services.web.port", ok: 80, bad: 70000, says: "an integer from 1 to 65535" },
+  { rule: "capacity shorthand", path: "services.web.capacity", ok: "spot", bad: "cheap", says: `"onDemand", "spot", or { base, onDemandWeight, spotWeight }` },
+  { rule: "capacity weights not all zero", path: "services.web.capacity", ok: { base: 1, onDemandWeight: 1, spotWeight: 3 }, bad: { base: 1, onDemandWeight: 0, spotWeight: 0 }, says: "at least one of onDemandWeight and spotWeight above 0" },
+  { rule: "deployment strategy", path: "services.web.deployment.strategy", ok: "rolling", bad: "yolo", says: `one of "rolling"` },
+  { rule: "secrets are SSM or Secrets Manager ARNs", path: "services.web.secrets.DB_PASSWORD", ok: "arn:aws:ssm:eu-west-1:123456789012:parameter/app/db", bad: "hunter2", says: "the ARN of an SSM parameter" , key: "ferry:services.web.secrets.DB_PASSWORD" },
+  { rule: "environment names", path: "services.web.environment", ok: { LOG_LEVEL: "info" }, bad: { "LOG-LEVEL": "info" }, says: "a name matching", key: "ferry:services.web.environment.LOG-LEVEL" },
+  { rule: "service names", path: "services", ok: { web: { port: 8080 } }, bad: { Web_1: { port: 8080 } }, says: "a service name of lowercase letters", key: "ferry:services.Web_1" },
+  { rule: "at least one service", path: "services", ok: { web: {} }, bad: {}, says: "at least one service" },
+  { rule: "one default route", path: "services", ok: { web: { port: 8080 }, api: { port: 8081, paths: ["/api/*"] } }, bad: { web: { port: 8080 }, api: { port: 8081 } }, says: "exactly one service with a port and no paths" },
+  { rule: "paths need a port", path: "services.web", ok: { port: 8080 }, bad: { paths: ["/x"] }, says: "nothing unless the service has a port", key: "ferry:services.web.paths" },
+  { rule: "log retention is a CloudWatch value", path: "logRetentionDays", ok: 14, bad: 10, says: "one of 0, 1, 3, 5, 7, 14" },
+  { rule: "certificate is an ACM ARN", path: "certificateArn", ok: "arn:aws:acm:eu-west-1:123456789012:certificate/abc-123", bad: "my-cert", says: "the ARN of an ACM certificate" },
+  { rule: "network vpc id", path: "network", ok: { vpcId: "vpc-0123456789abcdef0", publicSubnetIds: ["subnet-01234567", "subnet-01234568"], privateSubnetIds: ["subnet-01234569"] }, bad: { vpcId: "my-vpc", publicSubnetIds: ["subnet-01234567", "subnet-01234568"], privateSubnetIds: ["subnet-01234569"] }, says: "a VPC id", key: "ferry:network.vpcId" },
+  { rule: "two public subnets for the ALB", path: "network", ok: { vpcId: "vpc-01234567", publicSubnetIds: ["subnet-01234567", "subnet-01234568"], privateSubnetIds: ["subnet-01234569"] }, bad: { vpcId: "vpc-01234567", publicSubnetIds: ["subnet-01234567"], privateSubnetIds: ["subnet-01234569"] }, says: "at least 2 subnet ids", key: "ferry:network.publicSubnetIds" },
+  { rule: "network cidr", path: "network.cidr", ok: "10.20.0.0/16", bad: "10.20.0.0/8", says: "prefix from /16 to /24" },
+  { rule: "stack reference alone", path: "network", ok: { stackReference: "acme/network/prod" }, bad: { stackReference: "acme/network/prod", cidr: "10.0.0.0/16" }, says: "alone: remove ferry:network.cidr", key: "ferry:network.stackReference" },
+];
+
+describe("config validation", () => {
+  it("accepts the base config", () => {
+    expect(problemsFor(base())).to.deep.equal([]);
+  });
+
+  for (const r of RULES) {
+    describe(r.rule, () => {
+      const make = (value: unknown) => {
+        const data = base();
+        for (const [p, v] of Object.entries(r.given ?? {})) setPath(data, p, v);
+        return setPath(data, r.path, value);
+      };
+      it(`accepts ${JSON.stringify(r.ok)}`, () => {
+        expect(problemsFor(make(r.ok))).to.deep.equal([]);
+      });
+      it(`refuses ${JSON.stringify(r.bad)}, naming the key and what is allowed`, () => {
+        const problems = problemsFor(make(r.bad));
+        const key = r.key ?? `ferry:${r.path}`;
+        const hit = problems.find((p) => p.startsWith(`${key}: `));
+        expect(hit, `a problem for ${key} among:\n${problems.join("\n")}`).to.be.a("string");
+        expect(hit).to.contain(r.says);
+        if (r.bad !== undefined && typeof r.bad !== "object") expect(hit).to.contain(`got ${JSON.stringify(r.bad)}`);
+      });
+    });
+  }
+
+  it("reports every problem at once", () => {
+    const data = base();
+    setPath(data, "architecture", "amd64");
+    setPath(data, "services.web.memory", 300);
+    setPath(data, "services.web.desiredCount", -2);
+    setPath(data, "bogus", 1);
+    expect(problemsFor(data).map((p) => p.split(":").slice(0, 2).join(":"))).to.have.members([
+      "ferry:architecture",
+      "ferry:services.web.memory",
+      "ferry:services.web.desiredCount",
+      "ferry:bogus",
+    ]);
+  });
+
+  it("never echoes a secret value", () => {
+    const data = base();
+    setPath(data, "services.web.secrets.TOKEN", "s3cr3t-value");
+    const problems = problemsFor(data, ["ferry:services"]);
+    expect(problems.join("\n")).to.contain("ferry:services.web.secrets.TOKEN: got [secret]");
+    expect(problems.join("\n")).not.to.contain("s3cr3t-value");
+  });
+
+  it("fills documented defaults", () => {
+    const c = parseConfig("test", flat({ imageRef: REF, services: { worker: {} } }));
+    expect(c.architecture).to.equal("arm64");
+    expect(c.build).to.equal(false);
+    expect(c.network).to.deep.equal({ mode: "create", cidr: "10.0.0.0/16" });
+    expect(c.services[0]).to.include({ cpu: 256, memory: 512, desiredCount: 1, minCount: 1, maxCount: 1, architecture: "arm64", port: undefined });
+    expect(c.services[0].capacity).to.deep.equal({ base: 0, onDemandWeight: 1, spotWeight: 0 });
+    expect(c.services[0].deployment).to.deep.equal({ strategy: "rolling", circuitBreaker: true });
+  });
+
+  it("ignores other namespaces (aws:region) and reads top-level values as text", () => {
+    const c = parseConfig("test", { ...flat(base()), "aws:region": "eu-west-1", "ferry:build": "false", "ferry:logRetentionDays": "60" });
+    expect(c.logRetentionDays).to.equal(60);
+  });
+});

@@ -1,0 +1,112 @@
+/**
+ * `ferry plan` end to end, as a user runs it: a child process, stdout/stderr and exit codes.
+ */
+import { expect } from "chai";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { PROJECT_DIR } from "../plan/run";
+
+function ferry(...args: string[]) {
+  const r = spawnSync(process.execPath, [path.join(PROJECT_DIR, "bin", "ferry.js"), ...args], { cwd: PROJECT_DIR, encoding: "utf8" });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function tempConfig(text: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ferry-plan-"));
+  const file = path.join(dir, "Pulumi.broken.yaml");
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+describe("ferry plan", function () {
+  this.timeout(60000);
+
+  for (const stack of ["dev", "staging", "prod"]) {
+    it(`--stack ${stack} --json prints one plan document with an ECS service`, () => {
+      const r = ferry("plan", "--stack", stack, "--json");
+      expect(r.code, r.stderr).to.equal(0);
+      const doc = JSON.parse(r.stdout);
+      expect(doc).to.include.keys("project", "stack", "resources", "outputs");
+      expect(doc.project).to.equal("ferry");
+      expect(doc.stack).to.equal(stack);
+      for (const res of doc.resources) {
+        expect(res).to.include.keys("type", "name", "parent", "custom", "inputs");
+        expect(res.parent === null || typeof res.parent === "string").to.equal(true);
+        expect(res.custom).to.be.a("boolean");
+      }
+      const service = doc.resources.find((r: { type: string }) => r.type === "aws:ecs/service:Service");
+      expect(service, "an aws:ecs/service:Service").to.be.an("object");
+      expect(service.parent).to.equal(`ferry-${stack}-web`);
+      expect(doc.outputs.imageRef).to.match(/@sha256:[a-f0-9]{64}$/);
+    });
+  }
+
+  it("prints the same plan twice", () => {
+    const a = ferry("plan", "--stack", "dev", "--json");
+    const b = ferry("plan", "--stack", "dev", "--json");
+    expect(a.code).to.equal(0);
+    expect(a.stdout).to.equal(b.stdout);
+  });
+
+  it("prints the resource tree and each service's decisions for people", () => {
+    const r = ferry("plan", "--stack", "prod");
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/ferry:ecs:FargateService {2}ferry-prod-web {2}\(component\)\n {4}aws:cloudwatch\/logGroup:LogGroup {2}ferry-prod-web\n/);
+    expect(r.stdout).to.contain("web: arm64, 1024 CPU / 2048 MiB, 3 task(s) (min 3, max 12)");
+    expect(r.stdout).to.contain("capacity: FARGATE base 2 weight 2, FARGATE_SPOT base 0 weight 1");
+    expect(r.stdout).to.contain("deployment: rolling, circuit breaker on with rollback");
+    expect(r.stdout).to.contain("runs the promoted image (no build in this stack)");
+  });
+
+  it("refuses invalid config with exit 2, the keys on stderr and nothing on stdout", () => {
+    const file = tempConfig(
+      ["config:", "  ferry:imageRef: repo:latest", "  ferry:services:", "    web:", "      cpu: 256", "      memory: 4096", "      port: 8080"].join("\n"),
+    );
+    const r = ferry("plan", "--stack", "dev", "--config-file", file, "--json");
+    expect(r.code).to.equal(2);
+    expect(r.stdout).to.equal("");
+    expect(r.stderr).to.contain("ferry:services.web.memory: got 4096; for cpu 256, memory (MiB) one of 512, 1024, 2048");
+    expect(r.stderr).to.contain('ferry:imageRef: got "repo:latest"');
+  });
+
+  it("refuses an unknown stack with exit 2 and lists the stacks that exist", () => {
+    const r = ferry("plan", "--stack", "qa");
+    expect(r.code).to.equal(2);
+    expect(r.stdout).to.equal("");
+    expect(r.stderr).to.contain('no stack named "qa": this project has "dev", "prod", "staging"');
+  });
+
+  it("refuses a missing --stack and unknown flags with exit 2", () => {
+    expect(ferry("plan").code).to.equal(2);
+    const r = ferry("plan", "--stack", "dev", "--jsno");
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.contain("--jsno");
+  });
+
+  it("prints secret config as [secret], never the value", () => {
+    const file = tempConfig(
+      [
+        "config:",
+        "  ferry:build: true",
+        "  ferry:certificateArn:",
+        "    secure: v1:AAAAbase64ciphertext",
+        "  ferry:services:",
+        "    web: { port: 8080 }",
+      ].join("\n"),
+    );
+    const r = ferry("plan", "--stack", "dev", "--config-file", file, "--json");
+    // The placeholder cannot pass the ARN rule, so the message must name the key without the value.
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.contain("ferry:certificateArn: got [secret]");
+    expect(r.stderr).not.to.contain("AAAAbase64ciphertext");
+  });
+
+  it("`npm run plan -- --stack dev --json` prints exactly one JSON document", () => {
+    const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+    const r = spawnSync(npm, ["run", "plan", "--", "--stack", "dev", "--json"], { cwd: PROJECT_DIR, encoding: "utf8" });
+    expect(r.status, r.stderr).to.equal(0);
+    expect(() => JSON.parse(r.stdout)).not.to.throw();
+  });
+});
