@@ -10,8 +10,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ["bin/**/*.js", "test/fixtures/**/*.js", "app/**/*.js"],
-    languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable", process: "readonly", __dirname: "readonly", console: "readonly", Buffer: "readonly", setTimeout: "readonly", clearTimeout: "readonly" } },
+    files: ["**/*.js"],
+    languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable", process: "readonly", Math: "readonly", __dirname: "readonly", console: "readonly", Buffer: "readonly", setTimeout: "readonly", clearTimeout: "readonly" } },
     rules: { "@typescript-eslint/no-require-imports": "off", "no-console": "off" },
   },
 );
