@@ -24,18 +24,30 @@ const name = `ferry-${config.stack}`;
 const imageRefs = new Map<string, pulumi.Output<string>>();
 let repositoryArn: pulumi.Output<string | undefined>;
 if (config.build) {
-  const repository = new ImageRepository(name);
+  const { image: build } = config;
+  const targets = [...new Set(config.services.map((s) => s.target ?? ""))];
+  const repository = new ImageRepository(name, {
+    lifecycle: { keepBuilds: build.keepBuilds, targets: targets.length, platforms: build.platforms, cacheDays: build.cacheDays },
+    kmsKeyArn: build.kmsKeyArn,
+    pullThroughCache: build.pullThroughCache,
+  });
   const commit = currentCommit(__dirname);
-  for (const target of new Set(config.services.map((s) => s.target ?? ""))) {
+  for (const target of targets) {
     const image = new MultiArchImage(target ? `${name}-${target}` : name, {
       repositoryUrl: repository.repositoryUrl,
       registryId: repository.registryId,
-      context: `${__dirname}/${config.image.context}`,
-      dockerfile: `${__dirname}/${config.image.dockerfile}`,
+      // Relative to the project directory (Pulumi's working directory), so the build inputs are the
+      // same on every machine that runs `pulumi up`.
+      context: build.context,
+      dockerfile: build.dockerfile,
       target: target || undefined,
-      buildArgs: config.image.buildArgs,
+      buildArgs: build.buildArgs,
       commit: commit.id,
       commitTime: commit.time,
+      platforms: build.platforms,
+      mode: build.mode,
+      cache: build.cache,
+      builders: build.builders,
     });
     imageRefs.set(target, image.imageRef);
   }

@@ -1,13 +1,17 @@
 /**
  * MultiArchImage: one image per commit for linux/amd64 and linux/arm64, built with
- * @pulumi/docker-build and pushed to ECR as one multi-arch index. Each platform is its own `Image`
- * with its own registry cache (BuildKit exports the cache of only one platform when one build
- * produces several), joined by an `Index`; the output `imageRef` is pinned by the index digest.
+ * @pulumi/docker-build and pushed to ECR as one multi-arch index pinned by digest.
+ *
+ * Default (`perPlatform`): one `Image` per platform, each with its own registry cache (BuildKit exports
+ * the cache of only one platform when one build produces several), joined by an `Index`. Each platform
+ * can use its own buildx builder, e.g. a native arm64 builder instead of QEMU emulation.
+ * `multiPlatform`: a single `Image` for all platforms; simpler, but only one platform's cache is kept.
  */
 import * as aws from "@pulumi/aws";
 import * as dockerBuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
-import { buildTag, cacheTag, pinByDigest, Platform, PLATFORMS } from "../lib/imageTags";
+import { ImageBuildMode } from "../config";
+import { arch, buildTag, cacheTag, pinByDigest, Platform, PLATFORMS, platformTag } from "../lib/imageTags";
 
 // ---------------------------------------------------------------------------------------------
 // Args
@@ -26,15 +30,17 @@ export interface MultiArchImageArgs {
   target?: string;
   /** Build arguments. SOURCE_DATE_EPOCH is always set from the commit time. @default {} */
   buildArgs?: Record<string, string>;
-  /** Commit id the build tags carry (`build-<commit>…`). */
+  /** Commit id the tags carry (`build-<commit>`, `<arch>-<commit>`). */
   commit: string;
   /** Commit time (seconds since the epoch), so image timestamps, and so digests, are reproducible. */
   commitTime: number;
   /** Platforms to build. @default ["linux/amd64", "linux/arm64"] */
-  platforms?: Platform[];
-  /** Registry build cache in ECR, one cache tag per platform and target. @default true */
+  platforms?: readonly Platform[];
+  /** One build per platform joined by an index, or one multi-platform build. @default "perPlatform" */
+  mode?: ImageBuildMode;
+  /** Registry build cache in ECR, one cache tag per target and platform. @default true */
   cache?: boolean;
-  /** Buildx builder per platform (e.g. a native arm64 builder, no QEMU). @default the current builder */
+  /** Buildx builder per platform (`perPlatform` mode). @default the current builder */
   builders?: Partial<Record<Platform, string>>;
   /** Build during `pulumi preview` too (needs Docker). @default false */
   buildOnPreview?: boolean;
@@ -44,8 +50,12 @@ export interface MultiArchImageArgs {
 // Pure decisions
 // ---------------------------------------------------------------------------------------------
 
-/** Registry cache settings for one platform (ECR needs image manifests and OCI media types). */
-export function cacheSettings(repositoryUrl: string, target: string | undefined, platform: Platform) {
+/**
+ * Registry cache settings for one cache tag. ECR needs an image manifest and OCI media types to store
+ * a cache; `max` mode caches the layers of every stage, not only the final one.
+ */
+export function cacheSettings(repositoryUrl: string, target: string | undefined, platform: Platform | "multi", enabled: boolean) {
+  if (!enabled) return { cacheFrom: [], cacheTo: [] };
   const ref = `${repositoryUrl}:${cacheTag(target, platform)}`;
   return {
     cacheFrom: [{ registry: { ref } }],
@@ -63,41 +73,57 @@ export class MultiArchImage extends pulumi.ComponentResource {
 
   constructor(name: string, args: MultiArchImageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ferry:image:MultiArchImage", name, {}, opts);
-    const platforms = args.platforms ?? [...PLATFORMS];
+    const platforms = args.platforms ?? PLATFORMS;
     const token = aws.ecr.getAuthorizationTokenOutput({ registryId: args.registryId }, { parent: this });
     const registry = {
       address: pulumi.output(args.repositoryUrl).apply((url) => url.split("/")[0]),
       username: token.userName,
       password: pulumi.secret(token.password),
     };
-    const images = platforms.map((platform) => {
-      const cache = pulumi.output(args.repositoryUrl).apply((url) =>
-        args.cache === false ? { cacheFrom: [], cacheTo: [] } : cacheSettings(url, args.target, platform),
-      );
-      return new dockerBuild.Image(`${name}-${platform.split("/")[1]}`, {
-        push: true,
-        platforms: [platform],
-        context: { location: args.context },
-        dockerfile: { location: args.dockerfile },
-        target: args.target,
-        buildArgs: { ...args.buildArgs, SOURCE_DATE_EPOCH: String(args.commitTime) },
-        // Labels carry no build time or random id: the same content keeps the same digest.
-        labels: { "org.opencontainers.image.revision": args.commit },
-        tags: [pulumi.interpolate`${args.repositoryUrl}:${buildTag(args.commit, args.target, platform)}`],
-        registries: [registry],
+    const url = pulumi.output(args.repositoryUrl);
+    const common = {
+      push: true,
+      context: { location: args.context },
+      dockerfile: { location: args.dockerfile },
+      target: args.target,
+      buildArgs: { ...args.buildArgs, SOURCE_DATE_EPOCH: String(args.commitTime) },
+      // Labels carry no build time or random id: the same content keeps the same digest.
+      labels: { "org.opencontainers.image.revision": args.commit },
+      registries: [registry],
+      buildOnPreview: args.buildOnPreview ?? false,
+    };
+
+    if (args.mode === "multiPlatform") {
+      const cache = url.apply((u) => cacheSettings(u, args.target, "multi", args.cache !== false));
+      const image = new dockerBuild.Image(name, {
+        ...common,
+        platforms: [...platforms],
+        tags: [pulumi.interpolate`${url}:${buildTag(args.commit, args.target)}`],
         cacheFrom: cache.cacheFrom,
         cacheTo: cache.cacheTo,
-        builder: args.builders?.[platform] ? { name: args.builders[platform] } : undefined,
-        buildOnPreview: args.buildOnPreview ?? false,
       }, { parent: this });
-    });
-    const index = new dockerBuild.Index(name, {
-      sources: images.map((i) => i.ref),
-      tag: pulumi.interpolate`${args.repositoryUrl}:${buildTag(args.commit, args.target)}`,
-      push: true,
-      registry,
-    }, { parent: this });
-    this.imageRef = pulumi.all([args.repositoryUrl, index.ref]).apply(([url, ref]) => pinByDigest(url, ref));
+      this.imageRef = pulumi.all([url, image.digest]).apply(([u, digest]) => pinByDigest(u, digest));
+    } else {
+      const images = platforms.map((platform) => {
+        const cache = url.apply((u) => cacheSettings(u, args.target, platform, args.cache !== false));
+        const builder = args.builders?.[platform];
+        return new dockerBuild.Image(`${name}-${arch(platform)}`, {
+          ...common,
+          platforms: [platform],
+          tags: [pulumi.interpolate`${url}:${platformTag(args.commit, args.target, platform)}`],
+          cacheFrom: cache.cacheFrom,
+          cacheTo: cache.cacheTo,
+          builder: builder ? { name: builder } : undefined,
+        }, { parent: this });
+      });
+      const index = new dockerBuild.Index(name, {
+        sources: images.map((i) => i.ref),
+        tag: pulumi.interpolate`${url}:${buildTag(args.commit, args.target)}`,
+        push: true,
+        registry,
+      }, { parent: this });
+      this.imageRef = pulumi.all([url, index.ref]).apply(([u, ref]) => pinByDigest(u, ref));
+    }
     this.registerOutputs({ imageRef: this.imageRef });
   }
 }

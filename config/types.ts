@@ -55,12 +55,57 @@ export type NetworkConfig =
   | { mode: "existing"; vpcId: string; publicSubnetIds: string[]; privateSubnetIds: string[] }
   | { mode: "stackReference"; stack: string };
 
+export type Platform = "linux/amd64" | "linux/arm64";
+export const PLATFORMS: readonly Platform[] = ["linux/amd64", "linux/arm64"];
+
+/** The platform an ECS CPU architecture runs. */
+export const PLATFORM_OF: Record<Architecture, Platform> = { arm64: "linux/arm64", x86_64: "linux/amd64" };
+
+/**
+ * `perPlatform`: one build per platform, each with its own registry cache, joined by an index.
+ * `multiPlatform`: one build for all platforms; BuildKit then exports the registry cache of one platform only.
+ */
+export type ImageBuildMode = "perPlatform" | "multiPlatform";
+export const IMAGE_BUILD_MODES: readonly ImageBuildMode[] = ["perPlatform", "multiPlatform"];
+
+/** Upstream registries ECR pull-through cache supports without a custom URL. */
+export const UPSTREAM_REGISTRIES = {
+  "ecr-public": { url: "public.ecr.aws", credential: false },
+  k8s: { url: "registry.k8s.io", credential: false },
+  quay: { url: "quay.io", credential: false },
+  "docker-hub": { url: "registry-1.docker.io", credential: true },
+  "github-container-registry": { url: "ghcr.io", credential: true },
+  "gitlab-container-registry": { url: "registry.gitlab.com", credential: true },
+} as const;
+export type UpstreamRegistry = keyof typeof UPSTREAM_REGISTRIES;
+
+export interface PullThroughCacheConfig {
+  /** ECR repository prefix images are pulled through (`<account>.dkr.ecr.<region>.amazonaws.com/<prefix>/…`). */
+  prefix: string;
+  upstream: UpstreamRegistry;
+  /** Secrets Manager secret named `ecr-pullthroughcache/…` (registries that require authentication). */
+  credentialArn?: string;
+}
+
 export interface ImageBuildConfig {
   /** Build context, relative to the project directory. */
   context: string;
   /** Dockerfile path, relative to the project directory. */
   dockerfile: string;
   buildArgs: Record<string, string>;
+  platforms: Platform[];
+  mode: ImageBuildMode;
+  /** ECR registry build cache. */
+  cache: boolean;
+  /** Buildx builder per platform (e.g. native arm64 builders instead of QEMU). */
+  builders: Partial<Record<Platform, string>>;
+  /** Newest builds the lifecycle policy keeps (per target). */
+  keepBuilds: number;
+  /** Days after which an unused cache tag expires. */
+  cacheDays: number;
+  /** KMS key for the repository's encryption at rest; AES256 when absent. */
+  kmsKeyArn?: string;
+  pullThroughCache: PullThroughCacheConfig[];
 }
 
 export interface FerryConfig {

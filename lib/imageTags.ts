@@ -1,13 +1,16 @@
 /**
- * Ferry's image tag scheme, one place for every component and the automation to agree on:
- *   build tags     `build-<commit>[-<target>][-<platform>]`  immutable: one per commit, never moved
- *   cache tags     `cache-<target>-<platform>`              mutable: BuildKit overwrites them per build
- *   release tags   `release-<stack>-<generation>`           immutable: written by promotion
- *   stack pointers `stack-<stack>`                           mutable: what a stack runs now
+ * Ferry's image tag scheme, the one place where builds, the lifecycle policy and promotion agree.
+ * Prefixes are disjoint, so each lifecycle rule selects exactly one kind of image:
+ *   build-<commit>[-<target>]                 immutable  the multi-arch index a build pushes
+ *   <arch>-<commit>[-<target>]                immutable  each platform's image (amd64-…, arm64-…)
+ *   cache-<target>-<arch>                     mutable    BuildKit registry cache, overwritten per build
+ *   release-<stack>-<generation>[-<arch>]     immutable  written by promotion on the index and its platform images
+ *   stack-<stack>                             mutable    what a stack runs now
  */
 
-export type Platform = "linux/amd64" | "linux/arm64";
-export const PLATFORMS: readonly Platform[] = ["linux/amd64", "linux/arm64"];
+import { Platform } from "../config/types";
+
+export { Platform, PLATFORMS } from "../config/types";
 
 export const BUILD_PREFIX = "build-";
 export const CACHE_PREFIX = "cache-";
@@ -17,23 +20,33 @@ export const POINTER_PREFIX = "stack-";
 /** Tags matching these wildcards stay mutable under IMMUTABLE_WITH_EXCLUSION. */
 export const MUTABLE_TAG_FILTERS = [`${CACHE_PREFIX}*`, `${POINTER_PREFIX}*`];
 
-const arch = (p: Platform) => p.split("/")[1];
+export function arch(p: Platform): string {
+  return p.split("/")[1];
+}
+
 const suffix = (target?: string) => (target ? `-${target}` : "");
 
-export function buildTag(commit: string, target?: string, platform?: Platform): string {
-  return `${BUILD_PREFIX}${commit}${suffix(target)}${platform ? `-${arch(platform)}` : ""}`;
+/** Tag of the multi-arch index a build pushes. */
+export function buildTag(commit: string, target?: string): string {
+  return `${BUILD_PREFIX}${commit}${suffix(target)}`;
 }
 
-export function cacheTag(target: string | undefined, platform: Platform): string {
-  return `${CACHE_PREFIX}${target ?? "final"}-${arch(platform)}`;
+/** Tag of one platform's image of a build. */
+export function platformTag(commit: string, target: string | undefined, platform: Platform): string {
+  return `${arch(platform)}-${commit}${suffix(target)}`;
 }
 
-export function releaseTagPrefix(stack: string): string {
-  return `${RELEASE_PREFIX}${stack}-`;
+/** Registry cache tag of a target on a platform (`multi` for a single multi-platform build). */
+export function cacheTag(target: string | undefined, platform: Platform | "multi"): string {
+  return `${CACHE_PREFIX}${target ?? "final"}-${platform === "multi" ? "multi" : arch(platform)}`;
 }
 
-export function releaseTag(stack: string, generation: number): string {
-  return `${releaseTagPrefix(stack)}${generation}`;
+export function releaseTag(stack: string, generation: number, platform?: Platform): string {
+  return `${RELEASE_PREFIX}${stack}-${generation}${platform ? `-${arch(platform)}` : ""}`;
+}
+
+export function pointerTag(stack: string): string {
+  return `${POINTER_PREFIX}${stack}`;
 }
 
 /** `<repositoryUrl>@sha256:<hex>` from a pushed reference such as `repo:tag@sha256:<hex>` or a bare digest. */

@@ -45,8 +45,13 @@ export interface ServiceDecisions {
 
 export interface ImagePlan {
   mode: "build" | "promoted";
+  /** How a building stack builds: per-platform images joined by an index, or one multi-platform image. */
+  buildMode: string | null;
   platforms: string[];
   targets: string[];
+  cache: boolean | null;
+  /** Builds the lifecycle policy keeps per target (building stacks). */
+  keepBuilds: number | null;
   imageRef: unknown;
 }
 
@@ -81,10 +86,14 @@ function imagePlan(run: ProgramRun): ImagePlan {
   const builds = run.resources.filter((r) => r.type === "docker-build:index:Image");
   const platforms = [...new Set(builds.flatMap((b) => (b.inputs.platforms as string[] | undefined) ?? []))].sort();
   const config: FerryConfig = run.config;
+  const b = config.build ? config.image : undefined;
   return {
     mode: config.build ? "build" : "promoted",
+    buildMode: b?.mode ?? null,
     platforms,
     targets: [...new Set(config.services.map((s) => s.target ?? "(final stage)"))],
+    cache: b ? b.cache : null,
+    keepBuilds: b?.keepBuilds ?? null,
     imageRef: run.outputs.imageRef ? redact(run.outputs.imageRef.value) : null,
   };
 }
@@ -117,7 +126,12 @@ export function planText(doc: PlanDocument): string {
   const img = doc.image;
   lines.push("", "Image:");
   if (img.mode === "build") {
-    lines.push(`  builds ${img.targets.join(", ")} for ${img.platforms.join(" + ")}, one multi-arch index per target, pinned by digest`);
+    const how = img.buildMode === "multiPlatform" ? "one multi-platform build per target" : "one build per platform, joined by a multi-arch index per target";
+    lines.push(
+      `  builds ${img.targets.join(", ")} for ${img.platforms.join(" + ")}: ${how}, pinned by digest`,
+      `  registry cache in ECR: ${img.cache ? (img.buildMode === "multiPlatform" ? "on (one platform's layers only)" : "on, per platform (mode max)") : "off"}`,
+      `  lifecycle: keeps every release, the newest ${img.keepBuilds} builds per target; no untagged rule (see README)`,
+    );
   } else {
     lines.push("  runs the promoted image (no build in this stack)");
   }

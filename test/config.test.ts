@@ -47,6 +47,9 @@ function problemsFor(data: Record<string, unknown>, secretKeys: string[] = []): 
   }
 }
 
+/** Turns the base config into a building stack. */
+const BUILDING = { build: true, imageRef: undefined };
+
 interface Rule {
   rule: string;
   path: string;
@@ -94,6 +97,16 @@ const RULES: Rule[] = [
   { rule: "two public subnets for the ALB", path: "network", ok: { vpcId: "vpc-01234567", publicSubnetIds: ["subnet-01234567", "subnet-01234568"], privateSubnetIds: ["subnet-01234569"] }, bad: { vpcId: "vpc-01234567", publicSubnetIds: ["subnet-01234567"], privateSubnetIds: ["subnet-01234569"] }, says: "at least 2 subnet ids", key: "ferry:network.publicSubnetIds" },
   { rule: "network cidr", path: "network.cidr", ok: "10.20.0.0/16", bad: "10.20.0.0/8", says: "prefix from /16 to /24" },
   { rule: "stack reference alone", path: "network", ok: { stackReference: "acme/network/prod" }, bad: { stackReference: "acme/network/prod", cidr: "10.0.0.0/16" }, says: "alone: remove ferry:network.cidr", key: "ferry:network.stackReference" },
+  { rule: "image settings only in a building stack", path: "image", ok: undefined, bad: { cache: false }, says: "nothing: this stack does not build" },
+  { rule: "image platforms", path: "image.platforms", ok: ["linux/arm64"], bad: ["linux/s390x"], says: `one of "linux/amd64", "linux/arm64"`, key: "ferry:image.platforms[0]", given: BUILDING },
+  { rule: "services run an architecture the stack builds", path: "services.web.architecture", ok: "x86_64", bad: "arm64", says: "an architecture this stack builds", given: { ...BUILDING, "image.platforms": ["linux/amd64"] } },
+  { rule: "image build mode", path: "image.mode", ok: "multiPlatform", bad: "both", says: `one of "perPlatform", "multiPlatform"`, given: BUILDING },
+  { rule: "builders per known platform", path: "image.builders", ok: { "linux/arm64": "graviton" }, bad: { "linux/arm": "graviton" }, says: "unknown key", key: "ferry:image.builders.linux/arm", given: BUILDING },
+  { rule: "Docker Hub pull-through cache needs a credential", path: "image.pullThroughCache", ok: { "ecr-public": {} }, bad: { "docker-hub": {} }, says: "docker-hub requires authentication", key: "ferry:image.pullThroughCache.docker-hub.credentialArn", given: BUILDING },
+  { rule: "pull-through credentials are ecr-pullthroughcache/ secrets", path: "image.pullThroughCache.docker-hub.credentialArn", ok: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:ecr-pullthroughcache/hub-AbC", bad: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:hub-AbC", says: "whose name starts with ecr-pullthroughcache/", given: BUILDING },
+  { rule: "unknown pull-through upstream", path: "image.pullThroughCache", ok: { quay: {} }, bad: { dockerhub: {} }, says: `unknown key (did you mean "docker-hub"?)`, key: "ferry:image.pullThroughCache.dockerhub", given: BUILDING },
+  { rule: "builds kept", path: "image.keepBuilds", ok: 10, bad: 0, says: "an integer from 1 to 1000", given: BUILDING },
+  { rule: "repository KMS key", path: "image.kmsKeyArn", ok: "arn:aws:kms:eu-west-1:123456789012:alias/ecr", bad: "alias/ecr", says: "a KMS key or alias ARN", given: BUILDING },
 ];
 
 describe("config validation", () => {
@@ -142,6 +155,28 @@ describe("config validation", () => {
     const problems = problemsFor(data, ["ferry:services"]);
     expect(problems.join("\n")).to.contain("ferry:services.web.secrets.TOKEN: got [secret]");
     expect(problems.join("\n")).not.to.contain("s3cr3t-value");
+  });
+
+  it("answers any wrongly typed value with a ConfigError, never a crash", () => {
+    const junk = [null, 42, -1, "x", "", [], ["x"], {}, { x: 1 }, true];
+    const paths = [
+      ...["build", "imageRef", "architecture", "image", "network", "certificateArn", "logRetentionDays", "services"],
+      ...["cpu", "memory", "architecture", "port", "paths", "healthCheckPath", "desiredCount", "minCount", "maxCount", "capacity", "deployment", "environment", "secrets", "target", "command"].map((k) => `services.web.${k}`),
+      ...["context", "dockerfile", "buildArgs", "platforms", "mode", "cache", "builders", "keepBuilds", "cacheDays", "kmsKeyArn", "pullThroughCache", "pullThroughCache.docker-hub"].map((k) => `image.${k}`),
+      ...["cidr", "vpcId", "publicSubnetIds", "privateSubnetIds", "stackReference"].map((k) => `network.${k}`),
+      "services.web.capacity.base",
+      "services.web.deployment.strategy",
+    ];
+    for (const path of paths) {
+      for (const value of junk) {
+        const data = setPath(setPath(setPath(base(), "build", true), "imageRef", undefined), path, value);
+        try {
+          parseConfig("test", flat(data));
+        } catch (err) {
+          expect(err, `${path} = ${JSON.stringify(value)}`).to.be.instanceOf(ConfigError);
+        }
+      }
+    }
   });
 
   it("fills documented defaults", () => {
