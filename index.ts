@@ -13,11 +13,12 @@ import { FargateService } from "./components/service";
 import { loadConfig } from "./config";
 import { currentCommit } from "./lib/git";
 import { ecrRepositoryArn } from "./lib/iam";
+import { serviceResourceName, stackResourceName } from "./lib/names";
 import { routePriorities } from "./lib/routing";
 
 // 1. Config: validated before any resource is declared.
 const config = loadConfig();
-const name = `ferry-${config.stack}`;
+const name = stackResourceName(config.stack);
 
 // 2. Image: a building stack builds one multi-arch image per Dockerfile target; the others run the
 //    digest that promotion pinned in ferry:imageRef.
@@ -60,26 +61,39 @@ if (config.build) {
 
 // 3. Services: network, cluster, load balancer, then one Fargate service per configured service.
 const network = new Network(name, { network: config.network });
-const cluster = new Cluster(name);
+const cluster = new Cluster(name, { existingArn: config.cluster.arn, containerInsights: config.cluster.containerInsights });
 const routed = config.services.some((s) => s.port !== undefined);
 const loadBalancer = routed
-  ? new LoadBalancer(name, { vpcId: network.vpcId, subnetIds: network.publicSubnetIds, certificateArn: config.certificateArn })
+  ? new LoadBalancer(name, {
+      vpcId: network.vpcId,
+      subnetIds: network.publicSubnetIds,
+      certificateArn: config.certificateArn,
+      deletionProtection: config.loadBalancer.deletionProtection,
+      idleTimeout: config.loadBalancer.idleTimeout,
+      accessLogs: config.loadBalancer.accessLogs,
+    })
   : undefined;
 const priorities = routePriorities(config.services);
 const services = config.services.map(
   (service) =>
-    new FargateService(`${name}-${service.name}`, {
+    new FargateService(serviceResourceName(config.stack, service.name), {
       service,
-      family: `${name}-${service.name}`,
+      family: serviceResourceName(config.stack, service.name),
       image: imageRefs.get(service.target ?? "")!,
       repositoryArn,
       clusterArn: cluster.arn,
+      clusterName: cluster.name,
       vpcId: network.vpcId,
       subnetIds: network.privateSubnetIds,
       logRetentionDays: config.logRetentionDays,
       routing:
         loadBalancer && service.port !== undefined
-          ? { listenerArn: loadBalancer.listener.arn, loadBalancerSecurityGroupId: loadBalancer.securityGroupId, priority: priorities.get(service.name)! }
+          ? {
+              listenerArn: loadBalancer.listener.arn,
+              loadBalancerSecurityGroupId: loadBalancer.securityGroupId,
+              loadBalancerArnSuffix: loadBalancer.arnSuffix,
+              priority: priorities.get(service.name)!,
+            }
           : undefined,
     }),
 );

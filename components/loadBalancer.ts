@@ -16,6 +16,8 @@ export interface LoadBalancerArgs {
   deletionProtection?: boolean;
   /** Seconds an idle connection stays open. @default 60 */
   idleTimeout?: number;
+  /** Access logs to an S3 bucket that allows ELB log delivery. @default off */
+  accessLogs?: { bucket: string; prefix?: string };
 }
 
 export class LoadBalancer extends pulumi.ComponentResource {
@@ -35,7 +37,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
       vpcId: args.vpcId,
       description: `Public ${https ? "HTTP/HTTPS" : "HTTP"} to the ${name} load balancer`,
       ingress: ports.map((port) => ({ protocol: "tcp", fromPort: port, toPort: port, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"] })),
-      egress: [{ protocol: "tcp", fromPort: 0, toPort: 65535, cidrBlocks: ["0.0.0.0/0"], description: "to task ports in the VPC" }],
+      egress: [{ protocol: "tcp", fromPort: 0, toPort: 65535, cidrBlocks: ["0.0.0.0/0"], description: "to the targets' ports" }],
     }, parent);
     const alb = new aws.lb.LoadBalancer(name, {
       loadBalancerType: "application",
@@ -45,7 +47,8 @@ export class LoadBalancer extends pulumi.ComponentResource {
       dropInvalidHeaderFields: true,
       enableDeletionProtection: args.deletionProtection ?? false,
       idleTimeout: args.idleTimeout ?? 60,
-    }, parent);
+      accessLogs: args.accessLogs ? { enabled: true, bucket: args.accessLogs.bucket, prefix: args.accessLogs.prefix } : undefined,
+    }, { parent: this, protect: args.deletionProtection ?? false });
     const notFound = { type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: "not found" } };
     if (https) {
       new aws.lb.Listener(`${name}-http`, {

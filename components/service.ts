@@ -1,24 +1,34 @@
 /**
- * FargateService: one Ferry service on ECS Fargate / Fargate Spot: log group, IAM roles, task
- * definition, security group, optional target group and listener rule, and the ECS service.
+ * FargateService: one Ferry service on ECS Fargate / Fargate Spot. Children: log group, IAM roles,
+ * task definition, security group, load balancer wiring (components/serviceTraffic.ts), deployment
+ * alarms (components/serviceAlarms.ts), the ECS service, the deployment check that refuses a false
+ * green (components/deploymentCheck.ts) and autoscaling (components/serviceScaling.ts).
  * Built on @pulumi/aws primitives so every child is visible to tests and to the offline plan.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ServiceConfig } from "../config";
-import { containerDefinition } from "../lib/containers";
-import { assumeRolePolicy, executionPolicy } from "../lib/iam";
+import { containerDefinition, SCRATCH_VOLUME } from "../lib/containers";
+import { deploymentSettings } from "../lib/deployment";
+import { assumeRolePolicy, executionPolicy, taskPolicy } from "../lib/iam";
+import { DeploymentCheck } from "./deploymentCheck";
+import { alarmNames, declareAlarms } from "./serviceAlarms";
+import { declareScaling } from "./serviceScaling";
+import { declareTraffic, Traffic } from "./serviceTraffic";
+import { applyTransform, Transform } from "./transform";
 
 // ---------------------------------------------------------------------------------------------
 // Args
 // ---------------------------------------------------------------------------------------------
 
 export interface ServiceRouting {
-  /** Listener the service's rule is added to. */
+  /** Listener the service's rules are added to (the production listener). */
   listenerArn: pulumi.Input<string>;
   /** Security group of the load balancer; the only source allowed to reach the task port. */
   loadBalancerSecurityGroupId: pulumi.Input<string>;
-  /** Rule priority on the listener (unique per listener). */
+  /** ARN suffix of the load balancer (alarm dimensions, request-count scaling). */
+  loadBalancerArnSuffix: pulumi.Input<string>;
+  /** Rule priority on the listener (unique per listener; the test rule takes priority - 1). */
   priority: number;
 }
 
@@ -27,9 +37,10 @@ export interface FargateServiceArgs {
   service: ServiceConfig;
   /** Image to run, pinned by digest (`<repository>@sha256:<digest>`). */
   image: pulumi.Input<string>;
-  /** ARN of the ECR repository the image is pulled from; omit for images outside ECR. */
+  /** ARN of the ECR repository the image is pulled from; undefined for images outside ECR. */
   repositoryArn?: pulumi.Input<string | undefined>;
   clusterArn: pulumi.Input<string>;
+  clusterName: pulumi.Input<string>;
   vpcId: pulumi.Input<string>;
   /** Private subnets for the tasks (tasks never get public IPs). */
   subnetIds: pulumi.Input<pulumi.Input<string>[]>;
@@ -39,6 +50,12 @@ export interface FargateServiceArgs {
   logRetentionDays?: number;
   /** Stable task definition family, so revision history stays continuous for rollback. */
   family: string;
+  /** Escape hatches for the main children (applied last; Ferry's checks do not see their changes). */
+  transforms?: {
+    taskDefinition?: Transform<aws.ecs.TaskDefinitionArgs>;
+    service?: Transform<aws.ecs.ServiceArgs>;
+    targetGroup?: Transform<aws.lb.TargetGroupArgs>;
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -54,11 +71,6 @@ export function capacityStrategy(service: ServiceConfig): { capacityProvider: st
   return out;
 }
 
-/** The listener rule's path patterns: the service's paths, or everything for the default route. */
-export function routePatterns(service: ServiceConfig): string[] {
-  return service.paths.length > 0 ? service.paths : ["/*"];
-}
-
 // ---------------------------------------------------------------------------------------------
 // Wiring
 // ---------------------------------------------------------------------------------------------
@@ -67,7 +79,8 @@ export class FargateService extends pulumi.ComponentResource {
   readonly serviceName: pulumi.Output<string>;
   readonly logGroupName: pulumi.Output<string>;
   readonly taskDefinitionArn: pulumi.Output<string>;
-  readonly targetGroupArn?: pulumi.Output<string>;
+  /** Alarms that roll this service's deployments back. */
+  readonly alarmNames: string[];
 
   constructor(name: string, args: FargateServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ferry:ecs:FargateService", name, {}, opts);
@@ -78,8 +91,8 @@ export class FargateService extends pulumi.ComponentResource {
     const parent = { parent: this };
     const region = aws.getRegionOutput({}, parent).region;
 
+    // Logs and roles.
     const logGroup = new aws.cloudwatch.LogGroup(name, { retentionInDays: args.logRetentionDays ?? 30 }, parent);
-
     const executionRole = new aws.iam.Role(`${name}-execution`, {
       assumeRolePolicy: assumeRolePolicy("ecs-tasks.amazonaws.com"),
       description: `Starts ${svc.name} tasks: pulls the image, writes logs, reads its secrets`,
@@ -92,10 +105,13 @@ export class FargateService extends pulumi.ComponentResource {
     }, parent);
     const taskRole = new aws.iam.Role(`${name}-task`, {
       assumeRolePolicy: assumeRolePolicy("ecs-tasks.amazonaws.com"),
-      description: `Runs as the ${svc.name} application; no permissions unless granted`,
+      description: `Runs as the ${svc.name} application`,
     }, parent);
+    const appPolicy = taskPolicy({ exec: svc.exec });
+    if (appPolicy) new aws.iam.RolePolicy(`${name}-task`, { role: taskRole.id, policy: JSON.stringify(appPolicy) }, parent);
 
-    const taskDefinition = new aws.ecs.TaskDefinition(name, {
+    // Task definition.
+    const [tdArgs, tdOpts] = applyTransform(args.transforms?.taskDefinition, name, {
       family: args.family,
       cpu: String(svc.cpu),
       memory: String(svc.memory),
@@ -104,11 +120,14 @@ export class FargateService extends pulumi.ComponentResource {
       runtimePlatform: { cpuArchitecture: svc.architecture === "arm64" ? "ARM64" : "X86_64", operatingSystemFamily: "LINUX" },
       executionRoleArn: executionRole.arn,
       taskRoleArn: taskRole.arn,
+      volumes: svc.readonlyRootFilesystem ? [{ name: SCRATCH_VOLUME }] : [],
       containerDefinitions: pulumi
         .all([args.image, logGroup.name, region])
         .apply(([image, logGroupName, r]) => JSON.stringify([containerDefinition({ service: svc, image, logGroupName, region: r })])),
-    }, parent);
+    } as aws.ecs.TaskDefinitionArgs, { parent: this });
+    const taskDefinition = new aws.ecs.TaskDefinition(name, tdArgs, tdOpts);
 
+    // Network: the task port is open to the load balancer only.
     const sg = new aws.ec2.SecurityGroup(`${name}-tasks`, {
       vpcId: args.vpcId,
       description: `${svc.name} tasks: ${svc.port === undefined ? "no inbound traffic" : `port ${svc.port} from the load balancer only`}`,
@@ -118,29 +137,27 @@ export class FargateService extends pulumi.ComponentResource {
       egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], description: "image pulls, logs, secrets, dependencies" }],
     }, parent);
 
-    let targetGroup: aws.lb.TargetGroup | undefined;
-    let rule: aws.lb.ListenerRule | undefined;
+    // Load balancer wiring and the alarms that roll deployments back.
+    let traffic: Traffic | undefined;
+    const ownAlarms: string[] = [];
     if (svc.port !== undefined && args.routing) {
-      targetGroup = new aws.lb.TargetGroup(name, {
+      traffic = declareTraffic(name, this, {
+        service: svc,
         vpcId: args.vpcId,
-        targetType: "ip",
-        port: svc.port,
-        protocol: "HTTP",
-        // 30 s drain instead of 300 s: requests to a web service finish in seconds, and every rollout
-        // waits for the drain.
-        deregistrationDelay: 30,
-        // Healthy after 2 × 10 s instead of 5 × 30 s, so a rollout does not wait minutes per task.
-        healthCheck: { path: svc.healthCheckPath, protocol: "HTTP", matcher: "200-399", interval: 10, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3 },
-      }, parent);
-      rule = new aws.lb.ListenerRule(name, {
         listenerArn: args.routing.listenerArn,
         priority: args.routing.priority,
-        actions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
-        conditions: [{ pathPattern: { values: routePatterns(svc) } }],
-      }, parent);
+        targetGroupTransform: args.transforms?.targetGroup,
+      });
+      const targets = [{ suffix: "", targetGroupArnSuffix: traffic.primary.arnSuffix }];
+      if (traffic.alternate) targets.push({ suffix: "-green", targetGroupArnSuffix: traffic.alternate.arnSuffix });
+      declareAlarms(name, this, args.routing.loadBalancerArnSuffix, targets);
+      ownAlarms.push(...alarmNames(name, targets.map((t) => t.suffix)));
     }
+    this.alarmNames = [...ownAlarms, ...svc.deployment.alarms];
 
-    const service = new aws.ecs.Service(name, {
+    // The ECS service.
+    const deployment = deploymentSettings(svc.deployment, this.alarmNames);
+    const [serviceArgs, serviceOpts] = applyTransform(args.transforms?.service, name, {
       cluster: args.clusterArn,
       taskDefinition: taskDefinition.arn,
       desiredCount: svc.desiredCount,
@@ -150,19 +167,54 @@ export class FargateService extends pulumi.ComponentResource {
       platformVersion: "LATEST",
       propagateTags: "SERVICE",
       enableEcsManagedTags: true,
+      enableExecuteCommand: svc.exec,
       networkConfiguration: { subnets: args.subnetIds, securityGroups: [sg.id], assignPublicIp: false },
-      deploymentCircuitBreaker: { enable: svc.deployment.circuitBreaker, rollback: svc.deployment.circuitBreaker },
-      deploymentMinimumHealthyPercent: 100,
-      deploymentMaximumPercent: 200,
-      healthCheckGracePeriodSeconds: targetGroup ? 30 : undefined,
-      loadBalancers: targetGroup ? [{ targetGroupArn: targetGroup.arn, containerName: svc.name, containerPort: svc.port! }] : [],
-      waitForSteadyState: true,
-    }, { parent: this, dependsOn: rule ? [rule] : [] });
+      ...deployment,
+      healthCheckGracePeriodSeconds: traffic ? 30 : undefined,
+      loadBalancers: traffic
+        ? [{
+            targetGroupArn: traffic.primary.arn,
+            containerName: svc.name,
+            containerPort: svc.port!,
+            advancedConfiguration: traffic.alternate && traffic.shiftRole
+              ? { alternateTargetGroupArn: traffic.alternate.arn, productionListenerRule: traffic.productionRule.arn, testListenerRule: traffic.testRule?.arn, roleArn: traffic.shiftRole.arn }
+              : undefined,
+          }]
+        : [],
+      // The deployment check below waits, and tells a rollback from a success; ECS's own
+      // steady-state wait would report both as success.
+      waitForSteadyState: false,
+    } as aws.ecs.ServiceArgs, {
+      parent: this,
+      dependsOn: traffic ? [traffic.productionRule, ...(traffic.testRule ? [traffic.testRule] : [])] : [],
+      // Autoscaling owns the task count once it is on.
+      ignoreChanges: svc.autoscaling ? ["desiredCount"] : [],
+    });
+    const service = new aws.ecs.Service(name, serviceArgs, serviceOpts);
+
+    new DeploymentCheck(`${name}-deployment-check`, {
+      cluster: args.clusterName,
+      service: service.name,
+      taskDefinition: taskDefinition.arn,
+      capacity: JSON.stringify(capacityStrategy(svc)),
+      region,
+      timeoutMinutes: svc.deployment.checkTimeoutMinutes,
+    }, { parent: this, dependsOn: [service] });
+
+    if (svc.autoscaling) {
+      declareScaling(`${name}-scaling`, this, {
+        clusterName: args.clusterName,
+        serviceName: service.name,
+        minCount: svc.minCount,
+        maxCount: svc.maxCount,
+        autoscaling: svc.autoscaling,
+        requestLabel: traffic && args.routing ? pulumi.interpolate`${args.routing.loadBalancerArnSuffix}/${traffic.primary.arnSuffix}` : undefined,
+      });
+    }
 
     this.serviceName = service.name;
     this.logGroupName = logGroup.name;
     this.taskDefinitionArn = taskDefinition.arn;
-    this.targetGroupArn = targetGroup?.arn;
     this.registerOutputs({ serviceName: this.serviceName, logGroupName: this.logGroupName, taskDefinitionArn: this.taskDefinitionArn });
   }
 }

@@ -77,6 +77,17 @@ export class Reader {
     return n;
   }
 
+  /** Any number (decimals allowed) from min to max. */
+  number(key: string, value: unknown, min: number, max: number): number | undefined {
+    if (value === undefined) return undefined;
+    const n = typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value;
+    if (typeof n !== "number" || !Number.isFinite(n) || n < min || n > max) {
+      this.report(key, value, `a number from ${min} to ${max}`);
+      return undefined;
+    }
+    return n;
+  }
+
   boolean(key: string, value: unknown): boolean | undefined {
     if (value === undefined) return undefined;
     if (value === true || value === "true") return true;

@@ -16,13 +16,70 @@ export interface CapacityMix {
   spotWeight: number;
 }
 
-export type DeploymentStrategy = "rolling";
-export const DEPLOYMENT_STRATEGIES: readonly DeploymentStrategy[] = ["rolling"];
+/** ECS-native deployment strategies (no CodeDeploy). */
+export type DeploymentStrategy = "rolling" | "blueGreen" | "linear" | "canary";
+export const DEPLOYMENT_STRATEGIES: readonly DeploymentStrategy[] = ["rolling", "blueGreen", "linear", "canary"];
+
+/** Lifecycle stages where ECS allows a PAUSE hook (not TEST_TRAFFIC_SHIFT or PRODUCTION_TRAFFIC_SHIFT). */
+export const PAUSE_STAGES = [
+  "RECONCILE_SERVICE",
+  "PRE_SCALE_UP",
+  "POST_SCALE_UP",
+  "POST_TEST_TRAFFIC_SHIFT",
+  "POST_PRODUCTION_TRAFFIC_SHIFT",
+] as const;
+export type PauseStage = (typeof PAUSE_STAGES)[number];
+
+/** A deployment that waits at a lifecycle stage until `ferry approve` / `ferry reject`, or its timeout. */
+export interface ApprovalConfig {
+  stage: PauseStage;
+  timeoutMinutes: number;
+  /** What ECS does when nobody answers in time. */
+  timeoutAction: "ROLLBACK" | "CONTINUE";
+}
 
 export interface DeploymentConfig {
   strategy: DeploymentStrategy;
-  /** Deployment circuit breaker with automatic rollback (rolling deployments). */
+  /** Deployment circuit breaker with automatic rollback (rolling only; ECS supports it nowhere else). */
   circuitBreaker: boolean;
+  /** Rolling: the share of desired tasks kept running, and the most that may run, during a deployment. */
+  minHealthyPercent: number;
+  maxPercent: number;
+  /** blueGreen/linear/canary: minutes the new revision runs with all production traffic before the old one is removed. */
+  bakeMinutes: number;
+  /** linear: traffic percent shifted per step and minutes between steps. */
+  stepPercent: number;
+  stepBakeMinutes: number;
+  /** canary: traffic percent sent to the new revision first, and minutes before the rest follows. */
+  canaryPercent: number;
+  canaryBakeMinutes: number;
+  /** blueGreen/linear/canary: a test listener rule reaching the new revision (header `x-ferry-test: 1`). */
+  testTraffic: boolean;
+  approval?: ApprovalConfig;
+  /** Extra CloudWatch alarm names that roll a deployment back (besides Ferry's own 5xx and unhealthy-host alarms). */
+  alarms: string[];
+  /** Minutes `pulumi up` waits for the deployment to finish before failing. */
+  checkTimeoutMinutes: number;
+}
+
+export interface AutoscalingConfig {
+  /** Target average CPU utilization (%), if scaling on CPU. */
+  cpu?: number;
+  /** Target average memory utilization (%), if scaling on memory. */
+  memory?: number;
+  /** Target ALB requests per task, if scaling on requests (services with a port). */
+  requestsPerTarget?: number;
+  scaleInCooldown: number;
+  scaleOutCooldown: number;
+}
+
+/** The container's own health check (ECS `HealthCheck`); it needs the command's tool inside the image. */
+export interface ContainerHealthCheck {
+  command: string[];
+  interval: number;
+  timeout: number;
+  retries: number;
+  startPeriod: number;
 }
 
 export interface ServiceConfig {
@@ -41,6 +98,15 @@ export interface ServiceConfig {
   maxCount: number;
   capacity: CapacityMix;
   deployment: DeploymentConfig;
+  /** Target tracking; undefined when the service does not scale (minCount = maxCount). */
+  autoscaling?: AutoscalingConfig;
+  healthCheck?: ContainerHealthCheck;
+  /** Root filesystem read-only; a writable /tmp is mounted. */
+  readonlyRootFilesystem: boolean;
+  /** User the container runs as; never root. */
+  user: string;
+  /** ECS Exec (`aws ecs execute-command`) into running tasks. */
+  exec: boolean;
   /** Plain environment variables (never secrets). */
   environment: Record<string, string>;
   /** Environment variable name → ARN of an SSM parameter or a Secrets Manager secret. */
@@ -108,6 +174,19 @@ export interface ImageBuildConfig {
   pullThroughCache: PullThroughCacheConfig[];
 }
 
+export interface LoadBalancerConfig {
+  /** Refuse deletion of the load balancer. */
+  deletionProtection: boolean;
+  idleTimeout: number;
+  accessLogs?: { bucket: string; prefix?: string };
+}
+
+export interface ClusterConfig {
+  /** Run in this existing cluster (with FARGATE and FARGATE_SPOT capacity providers) instead of creating one. */
+  arn?: string;
+  containerInsights: boolean;
+}
+
 export interface FerryConfig {
   stack: string;
   /** Whether this stack builds the image (dev) or runs a promoted digest (staging, prod). */
@@ -120,6 +199,8 @@ export interface FerryConfig {
   network: NetworkConfig;
   /** ACM certificate for HTTPS on the load balancer; HTTP only when absent. */
   certificateArn?: string;
+  loadBalancer: LoadBalancerConfig;
+  cluster: ClusterConfig;
   logRetentionDays: number;
   services: ServiceConfig[];
 }

@@ -54,6 +54,59 @@ export function executionPolicy(input: ExecutionPolicyInput): PolicyDocument {
   return { Version: "2012-10-17", Statement: statements };
 }
 
+/**
+ * Actions AWS does not scope to a resource, so their statements name `*`: the only `*` resources
+ * Ferry writes. Tests hold every policy to this list.
+ */
+export const UNSCOPED_ACTIONS = [
+  "ecr:GetAuthorizationToken",
+  "ssmmessages:CreateControlChannel",
+  "ssmmessages:CreateDataChannel",
+  "ssmmessages:OpenControlChannel",
+  "ssmmessages:OpenDataChannel",
+  "elasticloadbalancing:DescribeListeners",
+  "elasticloadbalancing:DescribeRules",
+  "elasticloadbalancing:DescribeTargetGroups",
+  "elasticloadbalancing:DescribeTargetHealth",
+];
+
+/** What the application itself may do: nothing, unless ECS Exec is on (Session Manager channels). */
+export function taskPolicy(input: { exec: boolean }): PolicyDocument | undefined {
+  if (!input.exec) return undefined;
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "EcsExec",
+        Effect: "Allow",
+        Action: ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"],
+        Resource: "*",
+      },
+    ],
+  };
+}
+
+/**
+ * The role ECS assumes to shift traffic in blue/green, linear and canary deployments: the AWS managed
+ * AmazonECSInfrastructureRolePolicyForLoadBalancers, narrowed to this service's target groups,
+ * listener and listener rules.
+ */
+export function trafficShiftPolicy(input: { targetGroupArns: string[]; listenerArn: string; ruleArns: string[] }): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "ReadLoadBalancing",
+        Effect: "Allow",
+        Action: ["elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth"],
+        Resource: "*",
+      },
+      { Sid: "MoveTargets", Effect: "Allow", Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"], Resource: input.targetGroupArns },
+      { Sid: "ShiftTraffic", Effect: "Allow", Action: ["elasticloadbalancing:ModifyListener", "elasticloadbalancing:ModifyRule"], Resource: [input.listenerArn, ...input.ruleArns] },
+    ],
+  };
+}
+
 /** Trust policy letting an AWS service principal assume a role. */
 export function assumeRolePolicy(service: string): string {
   return JSON.stringify({

@@ -3,7 +3,10 @@
  * Secret values never appear: they print as "[secret]".
  */
 import * as pulumi from "@pulumi/pulumi";
-import { FerryConfig, ServiceConfig } from "../config";
+import { DeploymentConfig, FerryConfig, ServiceConfig } from "../config";
+import { alarmNames } from "../components/serviceAlarms";
+import { shiftsTraffic } from "../lib/deployment";
+import { serviceResourceName } from "../lib/names";
 import { capacityStrategy } from "../components/service";
 import { ProgramRun } from "./run";
 
@@ -20,6 +23,13 @@ export function redact(value: unknown): unknown {
   return value;
 }
 
+/** Inputs as the plan shows them: secrets redacted, a dynamic resource's serialized provider code left out. */
+function planInputs(inputs: Record<string, unknown>): Record<string, unknown> {
+  const shown = redact(inputs) as Record<string, unknown>;
+  if ("__provider" in shown) shown.__provider = "[provider code omitted]";
+  return shown;
+}
+
 export interface PlanDocument {
   project: string;
   stack: string;
@@ -31,6 +41,9 @@ export interface PlanDocument {
 
 export interface ServiceDecisions {
   architecture: string;
+  user: string;
+  readonlyRootFilesystem: boolean;
+  exec: boolean;
   cpu: number;
   memory: number;
   desiredCount: number;
@@ -39,6 +52,13 @@ export interface ServiceDecisions {
   capacity: { capacityProvider: string; base: number; weight: number }[];
   deploymentStrategy: string;
   circuitBreaker: boolean;
+  /** The strategy's own settings (bake time, steps, canary share, approval pause). */
+  deployment: Record<string, unknown>;
+  /** Alarms that roll a deployment back. */
+  rollbackAlarms: string[];
+  /** Minutes `pulumi up` waits for the deployment before failing it. */
+  deploymentCheckMinutes: number;
+  autoscaling: Record<string, unknown> | null;
   port: number | null;
   paths: string[];
 }
@@ -59,27 +79,49 @@ export function planDocument(run: ProgramRun, project: string): PlanDocument {
   return {
     project,
     stack: run.stack,
-    resources: run.resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent, parentType: r.parentType, custom: r.custom, inputs: redact(r.inputs) as Record<string, unknown> })),
+    resources: run.resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent, parentType: r.parentType, custom: r.custom, inputs: planInputs(r.inputs) })),
     outputs: Object.fromEntries(Object.entries(run.outputs).map(([k, o]) => [k, o.secret ? SECRET : redact(o.value)])),
-    services: Object.fromEntries(run.config.services.map((s) => [s.name, decisions(s)])),
+    services: Object.fromEntries(run.config.services.map((s) => [s.name, decisions(run.stack, s)])),
     image: imagePlan(run),
   };
 }
 
-function decisions(s: ServiceConfig): ServiceDecisions {
+function decisions(stack: string, s: ServiceConfig): ServiceDecisions {
+  const d = s.deployment;
+  const own = s.port === undefined ? [] : alarmNames(serviceResourceName(stack, s.name), shiftsTraffic(d) ? ["", "-green"] : [""]);
   return {
     architecture: s.architecture,
+    user: s.user,
+    readonlyRootFilesystem: s.readonlyRootFilesystem,
+    exec: s.exec,
     cpu: s.cpu,
     memory: s.memory,
     desiredCount: s.desiredCount,
     minCount: s.minCount,
     maxCount: s.maxCount,
     capacity: capacityStrategy(s),
-    deploymentStrategy: s.deployment.strategy,
-    circuitBreaker: s.deployment.circuitBreaker,
+    deploymentStrategy: d.strategy,
+    circuitBreaker: d.circuitBreaker,
+    deployment: strategySettings(d),
+    rollbackAlarms: [...own, ...d.alarms],
+    deploymentCheckMinutes: d.checkTimeoutMinutes,
+    autoscaling: s.autoscaling ? { ...s.autoscaling } : null,
     port: s.port ?? null,
     paths: s.paths,
   };
+}
+
+function strategySettings(d: DeploymentConfig): Record<string, unknown> {
+  switch (d.strategy) {
+    case "rolling":
+      return { minHealthyPercent: d.minHealthyPercent, maxPercent: d.maxPercent };
+    case "blueGreen":
+      return { bakeMinutes: d.bakeMinutes, testTraffic: d.testTraffic, approval: d.approval ?? null };
+    case "linear":
+      return { stepPercent: d.stepPercent, stepBakeMinutes: d.stepBakeMinutes, bakeMinutes: d.bakeMinutes, testTraffic: d.testTraffic, approval: d.approval ?? null };
+    case "canary":
+      return { canaryPercent: d.canaryPercent, canaryBakeMinutes: d.canaryBakeMinutes, bakeMinutes: d.bakeMinutes, testTraffic: d.testTraffic, approval: d.approval ?? null };
+  }
 }
 
 function imagePlan(run: ProgramRun): ImagePlan {
@@ -96,6 +138,31 @@ function imagePlan(run: ProgramRun): ImagePlan {
     keepBuilds: b?.keepBuilds ?? null,
     imageRef: run.outputs.imageRef ? redact(run.outputs.imageRef.value) : null,
   };
+}
+
+function describeDeployment(d: ServiceDecisions): string {
+  const s = d.deployment as Record<string, number | boolean | null | { stage: string; timeoutMinutes: number; timeoutAction: string }>;
+  const approval = s.approval as { stage: string; timeoutMinutes: number; timeoutAction: string } | null | undefined;
+  const pause = approval ? `, pauses at ${approval.stage} for approval (${approval.timeoutMinutes} min, then ${approval.timeoutAction.toLowerCase()})` : "";
+  switch (d.deploymentStrategy) {
+    case "rolling":
+      return `rolling (${s.minHealthyPercent}%..${s.maxPercent}%), circuit breaker ${d.circuitBreaker ? "on with rollback" : "off"}`;
+    case "blueGreen":
+      return `blue/green, bake ${s.bakeMinutes} min${s.testTraffic ? ", test traffic with header x-ferry-test: 1" : ""}${pause}`;
+    case "linear":
+      return `linear ${s.stepPercent}% every ${s.stepBakeMinutes} min, bake ${s.bakeMinutes} min${pause}`;
+    default:
+      return `canary ${s.canaryPercent}% for ${s.canaryBakeMinutes} min, bake ${s.bakeMinutes} min${pause}`;
+  }
+}
+
+function describeScaling(a: Record<string, unknown>): string {
+  const targets = [
+    a.cpu !== undefined ? `CPU ${a.cpu}%` : "",
+    a.memory !== undefined ? `memory ${a.memory}%` : "",
+    a.requestsPerTarget !== undefined ? `${a.requestsPerTarget} requests/task` : "",
+  ].filter(Boolean);
+  return `target tracking on ${targets.join(", ")} (cooldown in ${a.scaleInCooldown}s, out ${a.scaleOutCooldown}s)`;
 }
 
 /** The plan for people: resource tree, per-service decisions, image plan, outputs. */
@@ -118,7 +185,10 @@ export function planText(doc: PlanDocument): string {
     lines.push(
       `  ${name}: ${d.architecture}, ${d.cpu} CPU / ${d.memory} MiB, ${d.desiredCount} task(s) (min ${d.minCount}, max ${d.maxCount})`,
       `    capacity: ${mix}`,
-      `    deployment: ${d.deploymentStrategy}, circuit breaker ${d.circuitBreaker ? "on with rollback" : "off"}`,
+      `    deployment: ${describeDeployment(d)}`,
+      `    rollback alarms: ${d.rollbackAlarms.length ? d.rollbackAlarms.join(", ") : "none"}; pulumi up fails if ECS rolls back (waits up to ${d.deploymentCheckMinutes} min)`,
+      `    autoscaling: ${d.autoscaling ? describeScaling(d.autoscaling) : "off"}`,
+      `    container: user ${d.user}, root filesystem ${d.readonlyRootFilesystem ? "read-only (/tmp writable)" : "writable"}, ECS Exec ${d.exec ? "on" : "off"}`,
       `    traffic: ${d.port === null ? "none (no port)" : `port ${d.port}, paths ${d.paths.length ? d.paths.join(" ") : "/* (default route)"}`}`,
     );
   }

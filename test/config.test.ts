@@ -107,6 +107,26 @@ const RULES: Rule[] = [
   { rule: "unknown pull-through upstream", path: "image.pullThroughCache", ok: { quay: {} }, bad: { dockerhub: {} }, says: `unknown key (did you mean "docker-hub"?)`, key: "ferry:image.pullThroughCache.dockerhub", given: BUILDING },
   { rule: "builds kept", path: "image.keepBuilds", ok: 10, bad: 0, says: "an integer from 1 to 1000", given: BUILDING },
   { rule: "repository KMS key", path: "image.kmsKeyArn", ok: "arn:aws:kms:eu-west-1:123456789012:alias/ecr", bad: "alias/ecr", says: "a KMS key or alias ARN", given: BUILDING },
+  { rule: "traffic-shifting strategies need a port", path: "services.worker", ok: { deployment: { strategy: "rolling" } }, bad: { deployment: { strategy: "blueGreen" } }, says: `"rolling" for a service without a port`, key: "ferry:services.worker.deployment.strategy" },
+  { rule: "settings of another strategy are refused", path: "services.web.deployment", ok: { strategy: "canary", canaryPercent: 10 }, bad: { strategy: "rolling", canaryPercent: 10 }, says: `nothing unless strategy is "canary" (it is "rolling")`, key: "ferry:services.web.deployment.canaryPercent" },
+  { rule: "linear step 3..100 percent", path: "services.web.deployment", ok: { strategy: "linear", stepPercent: 3 }, bad: { strategy: "linear", stepPercent: 2 }, says: "a number from 3 to 100", key: "ferry:services.web.deployment.stepPercent" },
+  { rule: "canary share 0.1..100 percent", path: "services.web.deployment", ok: { strategy: "canary", canaryPercent: 0.1 }, bad: { strategy: "canary", canaryPercent: 0.05 }, says: "a number from 0.1 to 100", key: "ferry:services.web.deployment.canaryPercent" },
+  { rule: "bake time 0..1440 minutes", path: "services.web.deployment", ok: { strategy: "blueGreen", bakeMinutes: 1440 }, bad: { strategy: "blueGreen", bakeMinutes: 1441 }, says: "an integer from 0 to 1440", key: "ferry:services.web.deployment.bakeMinutes" },
+  { rule: "no PAUSE at traffic-shift stages", path: "services.web.deployment", ok: { strategy: "blueGreen", approval: { stage: "POST_TEST_TRAFFIC_SHIFT" } }, bad: { strategy: "blueGreen", approval: { stage: "TEST_TRAFFIC_SHIFT" } }, says: "ECS refuses PAUSE hooks at TEST_TRAFFIC_SHIFT", key: "ferry:services.web.deployment.approval.stage" },
+  { rule: "approval timeout 1..20160 minutes", path: "services.web.deployment", ok: { strategy: "canary", approval: { timeoutMinutes: 20160 } }, bad: { strategy: "canary", approval: { timeoutMinutes: 20161 } }, says: "an integer from 1 to 20160", key: "ferry:services.web.deployment.approval.timeoutMinutes" },
+  { rule: "approval only for traffic-shifting strategies", path: "services.web.deployment", ok: { strategy: "linear", approval: true }, bad: { strategy: "rolling", approval: true }, says: `nothing unless strategy is "blueGreen" or "linear" or "canary"`, key: "ferry:services.web.deployment.approval" },
+  { rule: "the check outlasts the approval", path: "services.web.deployment", ok: { strategy: "blueGreen", approval: { timeoutMinutes: 60 }, checkTimeoutMinutes: 90 }, bad: { strategy: "blueGreen", approval: { timeoutMinutes: 60 }, checkTimeoutMinutes: 45 }, says: "more than approval.timeoutMinutes (60)", key: "ferry:services.web.deployment.checkTimeoutMinutes" },
+  { rule: "rolling needs room to replace tasks", path: "services.web.deployment", ok: { minHealthyPercent: 100, maxPercent: 150 }, bad: { minHealthyPercent: 100, maxPercent: 100 }, says: "more than minHealthyPercent (100)", key: "ferry:services.web.deployment.maxPercent" },
+  { rule: "autoscaling needs room between min and max", path: "services.web", ok: { port: 8080, minCount: 1, maxCount: 3, autoscaling: { cpu: 50 } }, bad: { port: 8080, autoscaling: { cpu: 50 } }, says: "there is no room to scale", key: "ferry:services.web.autoscaling" },
+  { rule: "request-count scaling needs a port", path: "services.worker", ok: { maxCount: 3, autoscaling: { cpu: 70 } }, bad: { maxCount: 3, autoscaling: { requestsPerTarget: 100 } }, says: "nothing for a service without a port", key: "ferry:services.worker.autoscaling.requestsPerTarget" },
+  { rule: "request-count scaling only with rolling deployments", path: "services.web", ok: { port: 8080, maxCount: 3, autoscaling: { requestsPerTarget: 100 } }, bad: { port: 8080, maxCount: 3, deployment: { strategy: "blueGreen" }, autoscaling: { requestsPerTarget: 100 } }, says: "the target group serving traffic changes", key: "ferry:services.web.autoscaling.requestsPerTarget" },
+  { rule: "container health check command", path: "services.web.healthCheck", ok: { command: ["CMD-SHELL", "true"] }, bad: { command: ["curl", "-f", "localhost"] }, says: `a list starting with "CMD" or "CMD-SHELL"`, key: "ferry:services.web.healthCheck.command" },
+  { rule: "container health check interval 5..300 s", path: "services.web.healthCheck", ok: { command: ["CMD", "true"], interval: 5 }, bad: { command: ["CMD", "true"], interval: 4 }, says: "an integer from 5 to 300", key: "ferry:services.web.healthCheck.interval" },
+  { rule: "containers never run as root", path: "services.web.user", ok: "1000:1000", bad: "root", says: "a non-root user" },
+  { rule: "load balancer idle timeout", path: "loadBalancer.idleTimeout", ok: 4000, bad: 4001, says: "an integer from 1 to 4000" },
+  { rule: "access logs need a bucket", path: "loadBalancer.accessLogs", ok: { bucket: "acme-logs" }, bad: { prefix: "x" }, says: "an S3 bucket name", key: "ferry:loadBalancer.accessLogs.bucket" },
+  { rule: "existing cluster ARN", path: "cluster.arn", ok: "arn:aws:ecs:eu-west-1:123456789012:cluster/shared", bad: "shared", says: "an ECS cluster ARN" },
+  { rule: "Dockerfile targets only in building stacks", path: "services.web.target", ok: undefined, bad: "runtime", says: "nothing in a stack that does not build" },
 ];
 
 describe("config validation", () => {
@@ -186,7 +206,10 @@ describe("config validation", () => {
     expect(c.network).to.deep.equal({ mode: "create", cidr: "10.0.0.0/16" });
     expect(c.services[0]).to.include({ cpu: 256, memory: 512, desiredCount: 1, minCount: 1, maxCount: 1, architecture: "arm64", port: undefined });
     expect(c.services[0].capacity).to.deep.equal({ base: 0, onDemandWeight: 1, spotWeight: 0 });
-    expect(c.services[0].deployment).to.deep.equal({ strategy: "rolling", circuitBreaker: true });
+    expect(c.services[0].deployment).to.deep.include({ strategy: "rolling", circuitBreaker: true, minHealthyPercent: 100, maxPercent: 200, alarms: [], checkTimeoutMinutes: 30, approval: undefined });
+    expect(c.services[0]).to.include({ readonlyRootFilesystem: true, user: "1000:1000", exec: false, autoscaling: undefined, healthCheck: undefined });
+    expect(c.loadBalancer).to.deep.equal({ deletionProtection: false, idleTimeout: 60, accessLogs: undefined });
+    expect(c.cluster).to.deep.equal({ arn: undefined, containerInsights: true });
   });
 
   it("ignores other namespaces (aws:region) and reads top-level values as text", () => {

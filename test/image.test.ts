@@ -52,7 +52,7 @@ describe("image pipeline", function () {
     expect(sources[1]).to.match(/:arm64-.+@sha256:[0-9a-f]{64}$/);
     const ref = dev.output("imageRef") as string;
     expect(ref).to.match(/^123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com\/[^:@]+@sha256:[0-9a-f]{64}$/);
-    const containers = JSON.parse(dev.inputs(dev.one("aws:ecs/taskDefinition:TaskDefinition")).containerDefinitions as string);
+    const containers = JSON.parse(dev.inputs(dev.one("aws:ecs/taskDefinition:TaskDefinition", "ferry-dev-web")).containerDefinitions as string);
     expect(containers[0].image).to.equal(ref);
   });
 
@@ -158,7 +158,7 @@ describe("image pipeline", function () {
       const run = await runStack(stack);
       expect(run.resources.filter((r) => r.type.startsWith("docker-build:") || r.type.startsWith("aws:ecr/"))).to.deep.equal([]);
       expect(run.output("imageRef")).to.equal(run.result.config.imageRef);
-      const policy = JSON.parse(run.inputs(run.one("aws:iam/rolePolicy:RolePolicy")).policy as string);
+      const policy = JSON.parse(run.inputs(run.one("aws:iam/rolePolicy:RolePolicy", `ferry-${stack}-web-execution`)).policy as string);
       const pull = policy.Statement.find((s: { Sid: string }) => s.Sid === "PullImage");
       expect(pull.Resource).to.equal("arn:aws:ecr:eu-west-1:123456789012:repository/ferry-dev");
     });

