@@ -45,6 +45,12 @@ function waitForLine(child: ChildProcess, text: string): Promise<void> {
   });
 }
 
+function healthcheck(port: number): Promise<number | null> {
+  return new Promise((resolve) => {
+    spawn(process.execPath, [path.join(PROJECT_DIR, "app", "healthcheck.js")], { env: { ...process.env, PORT: String(port) }, stdio: "ignore" }).on("exit", resolve);
+  });
+}
+
 describe("sample app", function () {
   this.timeout(20000);
 
@@ -58,9 +64,24 @@ describe("sample app", function () {
       expect(JSON.parse(health.body)).to.deep.equal({ status: "ok" });
       expect(JSON.parse((await get(port, "/anything")).body)).to.include({ service: "ferry-sample", path: "/anything" });
 
+      expect(await healthcheck(port), "healthcheck.js while serving").to.equal(0);
+
       const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
       child.kill("SIGTERM");
       expect(await exited).to.deep.equal({ code: 0, signal: null });
+      expect(await healthcheck(port), "healthcheck.js once stopped").to.equal(1);
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL");
+    }
+  });
+
+  it("runs the worker loop and exits cleanly on SIGTERM", async () => {
+    const child = spawn(process.execPath, [path.join(PROJECT_DIR, "app", "worker.js")], { env: { ...process.env, WORK_INTERVAL_MS: "50" }, stdio: ["ignore", "pipe", "pipe"] });
+    try {
+      await waitForLine(child, '"job done"');
+      const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+      child.kill("SIGTERM");
+      expect(await exited).to.equal(0);
     } finally {
       if (child.exitCode === null) child.kill("SIGKILL");
     }
