@@ -3,6 +3,7 @@
  * program under the mock runtime with the stack's config; needs no credentials, network or CLI.
  */
 import { parseArgs } from "util";
+import { usageOf } from "./main";
 import { ConfigError } from "../config";
 import { planDocument, planText } from "../plan/render";
 import { PROJECT, PROJECT_DIR, runProgram } from "../plan/run";
@@ -10,7 +11,7 @@ import { readStackConfig, StackNotFoundError } from "../plan/stackConfig";
 import { EXIT } from "./exitCodes";
 import { Terminal, UsageError } from "./terminal";
 
-export const PLAN_USAGE = "usage: ferry plan --stack <name> [--config-file <file>] [--json]";
+const PLAN_USAGE = usageOf("plan");
 
 export async function plan(argv: string[], term: Terminal): Promise<number> {
   const { values } = parseArgs({

@@ -187,6 +187,11 @@ export interface ClusterConfig {
   containerInsights: boolean;
 }
 
+export interface PromotionConfig {
+  /** Refuse images with CRITICAL ECR scan findings, or whose findings cannot be read. */
+  scanGate: boolean;
+}
+
 export interface FerryConfig {
   stack: string;
   /** Whether this stack builds the image (dev) or runs a promoted digest (staging, prod). */
@@ -202,5 +207,7 @@ export interface FerryConfig {
   loadBalancer: LoadBalancerConfig;
   cluster: ClusterConfig;
   logRetentionDays: number;
+  /** How `ferry promote` and `ferry rollback` treat this stack as a target. */
+  promotion: PromotionConfig;
   services: ServiceConfig[];
 }

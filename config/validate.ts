@@ -39,6 +39,7 @@ export const TOP_LEVEL_KEYS = [
   "loadBalancer",
   "certificateArn",
   "logRetentionDays",
+  "promotion",
   "services",
 ] as const;
 
@@ -92,6 +93,9 @@ export function parseConfig(stack: string, raw: Record<string, string>, secretKe
   const cluster = readCluster(r, k("cluster"), get("cluster"));
   const loadBalancer = readLoadBalancer(r, k("loadBalancer"), get("loadBalancer"));
   const services = readServices(r, k("services"), get("services"), architecture);
+  const promotionKeys = r.object(k("promotion"), get("promotion"), ["scanGate"]) ?? {};
+  // The scan gate is on for prod unless its config says otherwise, off elsewhere unless turned on.
+  const promotion = { scanGate: r.boolean(`${k("promotion")}.scanGate`, promotionKeys.scanGate) ?? stack === "prod" };
   if (build) {
     for (const s of services) {
       if (!image.platforms.includes(PLATFORM_OF[s.architecture])) {
@@ -107,7 +111,7 @@ export function parseConfig(stack: string, raw: Record<string, string>, secretKe
   }
 
   if (r.problems.length > 0) throw new ConfigError(r.problems);
-  return { stack, build, imageRef, architecture, image, network, cluster, loadBalancer, certificateArn, logRetentionDays, services };
+  return { stack, build, imageRef, architecture, image, network, cluster, loadBalancer, certificateArn, logRetentionDays, promotion, services };
 }
 
 /** Pulumi hands structured values to programs as JSON text and scalars as plain text. */

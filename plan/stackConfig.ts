@@ -24,11 +24,6 @@ export class StackNotFoundError extends Error {
 
 export const SECRET_PLACEHOLDER = "[secret]";
 
-export function projectFile(dir: string): { name: string; config: Record<string, unknown> } {
-  const doc = parse(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")) ?? {};
-  return { name: String(doc.name), config: (doc.config ?? {}) as Record<string, unknown> };
-}
-
 /** Stack names that have a `Pulumi.<stack>.yaml` in the project directory. */
 export function knownStacks(dir: string): string[] {
   return fs
@@ -46,7 +41,20 @@ export function stackConfigFile(dir: string, stack: string): string {
 
 /** Reads the project defaults and a stack file (default: the stack's own file). */
 export function readStackConfig(dir: string, stack: string, configFile?: string): StackConfig {
-  const project = projectFile(dir);
+  const file = configFile ?? stackConfigFile(dir, stack);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (err) {
+    throw new Error(`cannot read stack config ${file}: ${(err as Error).message}`);
+  }
+  return stackConfigFromText(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8"), text, file);
+}
+
+/** The same from the texts of Pulumi.yaml and a stack file. */
+export function stackConfigFromText(projectText: string, stackText: string, stackFileName = "the stack file"): StackConfig {
+  const projectDoc = parse(projectText) ?? {};
+  const project = { name: String(projectDoc.name), config: (projectDoc.config ?? {}) as Record<string, unknown> };
   const values: Record<string, string> = {};
   const secretKeys = new Set<string>();
   const qualify = (key: string) => (key.includes(":") ? key : `${project.name}:${key}`);
@@ -59,12 +67,11 @@ export function readStackConfig(dir: string, stack: string, configFile?: string)
     if (value !== undefined) values[qualify(key)] = encode(value);
   }
 
-  const file = configFile ?? stackConfigFile(dir, stack);
   let doc: { config?: Record<string, unknown> };
   try {
-    doc = parse(fs.readFileSync(file, "utf8")) ?? {};
+    doc = parse(stackText) ?? {};
   } catch (err) {
-    throw new Error(`cannot read stack config ${file}: ${(err as Error).message}`);
+    throw new Error(`cannot read stack config ${stackFileName}: ${(err as Error).message}`);
   }
   for (const [key, value] of Object.entries(doc.config ?? {})) {
     const full = qualify(key);

@@ -16,6 +16,7 @@ import {
   ServiceRevision,
 } from "@aws-sdk/client-ecs";
 import type { EcsDeploymentReader } from "../../lib/deploymentWatch";
+import type { DeploymentsPort, PausedDeployment } from "../ports";
 
 /** ECS accepts at most 20 ARNs per Describe call. */
 const BATCH = 20;
@@ -59,8 +60,52 @@ export class EcsDeployments implements EcsDeploymentReader {
     return out.services?.[0];
   }
 
+  /** Deployments of these services waiting at a PAUSE lifecycle hook. */
+  async paused(cluster: string, services: string[]): Promise<PausedDeployment[]> {
+    const out: PausedDeployment[] = [];
+    for (const service of services) {
+      const briefs: ServiceDeploymentBrief[] = [];
+      let nextToken: string | undefined;
+      do {
+        const page = await this.client.send(new ListServiceDeploymentsCommand({ cluster, service, status: ["IN_PROGRESS"], nextToken }));
+        briefs.push(...(page.serviceDeployments ?? []));
+        nextToken = page.nextToken;
+      } while (nextToken);
+      const arns = briefs.map((b) => b.serviceDeploymentArn).filter((a): a is string => !!a);
+      for (const d of arns.length ? await this.describeServiceDeployments(arns) : []) {
+        for (const hook of d.lifecycleHookDetails ?? []) {
+          if (hook.targetType === "PAUSE" && hook.status === "AWAITING_ACTION" && hook.hookId && d.serviceDeploymentArn) {
+            out.push({ service, deploymentArn: d.serviceDeploymentArn, hookId: hook.hookId, stage: d.lifecycleStage, expiresAt: hook.expiresAt, timeoutAction: hook.timeoutAction });
+          }
+        }
+      }
+    }
+    return out;
+  }
+
   /** Answers a deployment paused at a PAUSE lifecycle hook. */
   async continueDeployment(serviceDeploymentArn: string, hookId: string, action: "CONTINUE" | "ROLLBACK"): Promise<void> {
     await this.client.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn, hookId, action }));
+  }
+}
+
+/** ECS deployments in any region, one client per region. */
+export class EcsDeploymentsByRegion implements DeploymentsPort {
+  private byRegion = new Map<string, EcsDeployments>();
+
+  constructor(private readonly makeClient: (region: string) => ECSClient = (region) => new ECSClient({ region })) {}
+
+  private in(region: string): EcsDeployments {
+    let e = this.byRegion.get(region);
+    if (!e) this.byRegion.set(region, (e = new EcsDeployments(this.makeClient(region))));
+    return e;
+  }
+
+  paused(region: string, cluster: string, services: string[]): Promise<PausedDeployment[]> {
+    return this.in(region).paused(cluster, services);
+  }
+
+  answer(region: string, deployment: PausedDeployment, action: "CONTINUE" | "ROLLBACK"): Promise<void> {
+    return this.in(region).continueDeployment(deployment.deploymentArn, deployment.hookId, action);
   }
 }

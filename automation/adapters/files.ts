@@ -1,0 +1,37 @@
+/** The project's stack files on disk. */
+import * as fs from "fs";
+import * as path from "path";
+import { knownStacks } from "../../plan/stackConfig";
+import { StackFilesPort } from "../ports";
+
+export class ProjectFiles implements StackFilesPort {
+  constructor(readonly dir: string) {}
+
+  knownStacks(): string[] {
+    return knownStacks(this.dir);
+  }
+
+  project(): string {
+    return fs.readFileSync(path.join(this.dir, "Pulumi.yaml"), "utf8");
+  }
+
+  relativePath(stack: string): string {
+    return `Pulumi.${stack}.yaml`;
+  }
+
+  read(stack: string): string {
+    return fs.readFileSync(path.join(this.dir, this.relativePath(stack)), "utf8");
+  }
+
+  write(stack: string, text: string): void {
+    fs.writeFileSync(path.join(this.dir, this.relativePath(stack)), text);
+  }
+}
+
+/** The nearest directory at or above `start` that holds a Pulumi.yaml. */
+export function findProjectDir(start: string): string | undefined {
+  for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, "Pulumi.yaml"))) return dir;
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}

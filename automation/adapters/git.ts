@@ -1,0 +1,32 @@
+/** Git through its command line, in the project directory. */
+import { execFile } from "child_process";
+import { promisify } from "util";
+import { RepoPort } from "../ports";
+
+const run = promisify(execFile);
+
+export class GitRepo implements RepoPort {
+  constructor(readonly dir: string) {}
+
+  private git(...args: string[]) {
+    return run("git", args, { cwd: this.dir });
+  }
+
+  async hasUncommittedChanges(file: string): Promise<boolean | undefined> {
+    try {
+      await this.git("rev-parse", "--is-inside-work-tree");
+    } catch {
+      return undefined;
+    }
+    const { stdout } = await this.git("status", "--porcelain", "--", file);
+    return stdout.trim() !== "";
+  }
+
+  async commit(file: string, message: string): Promise<string> {
+    await this.git("add", "--", file);
+    // `commit -- <path>` commits only that path, whatever else is staged.
+    await this.git("commit", "--quiet", "-m", message, "--", file);
+    const { stdout } = await this.git("rev-parse", "--short=12", "HEAD");
+    return stdout.trim();
+  }
+}

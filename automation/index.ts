@@ -1,0 +1,70 @@
+/**
+ * Ferry's automation library: promote the exact image one stack runs to another, roll back to an
+ * earlier generation, show status, and answer deployments paused for approval. Internal tools embed
+ * this; the `ferry` CLI is a thin layer over it.
+ *
+ *   const ferry = createFerry({ workDir: "/path/to/project" });
+ *   const result = await ferry.promote({ from: "dev", to: "staging", approve: async () => true,
+ *                                        onEvent: (e) => console.log(e) });
+ *   // result.outcome: "deployed" | "unchanged" | "failed-restored" | "failed" | "restore-failed"
+ *
+ * Refusals (bad input, failed gates, not approved, locked stack) throw RefusedError before anything
+ * changes; deploy outcomes are returned. Every AWS, Pulumi, git and file access goes through `Ports`,
+ * which tools (and tests) may replace.
+ */
+import { awsPorts } from "./adapters/aws";
+import { ProjectFiles } from "./adapters/files";
+import { GitRepo } from "./adapters/git";
+import { PulumiStacks } from "./adapters/pulumi";
+import { answerPause, AnswerRequest, retag } from "./approval";
+import { DeployResult } from "./deploy";
+import { EventSink } from "./events";
+import { Ports } from "./ports";
+import { promote, PromoteRequest } from "./promote";
+import { rollback, RollbackRequest } from "./rollback";
+import { status, StackStatus } from "./status";
+
+export * from "./errors";
+export * from "./events";
+export type { Ports, StackPort, StackFilesPort, RegistryPort, RepoPort, DeploymentsPort, ChangeSummary, UpdateRecord, PausedDeployment, ScanFindings } from "./ports";
+export type { Approver, ApprovalRequest, DeployResult } from "./deploy";
+export type { PromoteRequest } from "./promote";
+export type { RollbackRequest } from "./rollback";
+export type { StackStatus } from "./status";
+export type { Release, Outcome } from "./decisions";
+export { exitCodeFor } from "./decisions";
+
+export interface FerryOptions {
+  /** The Pulumi project directory (holds Pulumi.yaml and the stack files). */
+  workDir: string;
+  /** Replace any adapter (tests, or tools with their own AWS or git access). */
+  ports?: Partial<Ports>;
+}
+
+export interface Ferry {
+  promote(req: PromoteRequest): Promise<DeployResult>;
+  rollback(req: RollbackRequest): Promise<DeployResult>;
+  status(req?: { stacks?: string[] }): Promise<StackStatus[]>;
+  approve(req: AnswerRequest): Promise<void>;
+  reject(req: AnswerRequest): Promise<void>;
+  /** Re-writes the release tags of what a stack runs (after a warning from promote or rollback). */
+  tag(req: { stack: string; onEvent?: EventSink }): Promise<{ ref: string; generation: number }>;
+}
+
+export function defaultPorts(workDir: string): Ports {
+  return { stacks: new PulumiStacks(workDir), files: new ProjectFiles(workDir), repo: new GitRepo(workDir), ...awsPorts() };
+}
+
+export function createFerry(options: FerryOptions): Ferry {
+  let ports: Ports | undefined;
+  // Adapters are built on the first call; AWS clients only when a region is first used.
+  const p = () => (ports ??= { ...defaultPorts(options.workDir), ...options.ports });
+  return {
+    promote: (req) => promote(p(), req),
+    rollback: (req) => rollback(p(), req),
+    status: (req) => status(p(), req),
+    approve: async (req) => void (await answerPause(p(), req, "CONTINUE")),
+    reject: async (req) => void (await answerPause(p(), req, "ROLLBACK")),
+    tag: (req) => retag(p(), req),
+  };
+}

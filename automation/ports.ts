@@ -1,0 +1,94 @@
+/**
+ * The seam between Ferry's orchestration and the world. Orchestration (promote, rollback, status,
+ * approval) is written against these interfaces only; adapters implement them over the Pulumi
+ * Automation API, the AWS SDK, git and the file system, and tests implement them in memory.
+ */
+import type { EngineEventLike } from "./events";
+
+/** Pulumi's change counts by operation (`{ update: 2, same: 30 }`). */
+export type ChangeSummary = Record<string, number>;
+
+export interface UpdateRecord {
+  kind: string;
+  result: "succeeded" | "failed" | "in-progress" | string;
+  message: string;
+  startTime: string;
+  endTime?: string;
+  version?: number;
+}
+
+export interface OperationOptions {
+  onEvent?: (event: EngineEventLike) => void;
+  signal?: AbortSignal;
+}
+
+/** A Pulumi stack of this project (LocalWorkspace in production). */
+export interface StackPort {
+  /** Stack outputs (plain values); undefined when the stack was never deployed or does not exist. */
+  outputs(stack: string): Promise<Record<string, unknown> | undefined>;
+  /** Sets `ferry:imageRef` the way `pulumi config set` does (writes `Pulumi.<stack>.yaml`). */
+  setImageRef(stack: string, ref: string): Promise<void>;
+  /** Throws StackLockedError for a concurrent update, OperationFailedError otherwise. */
+  preview(stack: string, options: OperationOptions): Promise<ChangeSummary>;
+  /** Throws StackLockedError for a concurrent update, OperationFailedError (interrupted on abort) otherwise. */
+  up(stack: string, message: string, options: OperationOptions): Promise<ChangeSummary>;
+  /** Newest first. */
+  history(stack: string, limit: number): Promise<UpdateRecord[]>;
+}
+
+/** The project's stack files (`Pulumi.<stack>.yaml`) on disk. */
+export interface StackFilesPort {
+  knownStacks(): string[];
+  /** Text of Pulumi.yaml. */
+  project(): string;
+  /** The file's path, relative to the project directory. */
+  relativePath(stack: string): string;
+  read(stack: string): string;
+  write(stack: string, text: string): void;
+}
+
+/** Scan findings of an image: counts by severity over all its platform images. */
+export interface ScanFindings {
+  counts: Record<string, number>;
+  /** Platform images whose findings were read. */
+  images: number;
+}
+
+/** The image registry (ECR). */
+export interface RegistryPort {
+  /** Throws when findings cannot be read (scan missing, failed, still running, no access). */
+  scanFindings(imageRef: string): Promise<ScanFindings>;
+  /** Tags the index and each of its platform images (`<tag>-<arch>`). */
+  tag(imageRef: string, tag: string): Promise<void>;
+}
+
+/** Git, for keeping the stack files that Pulumi Deployments reads in step with what is deployed. */
+export interface RepoPort {
+  /** undefined when the project is not in a git work tree. */
+  hasUncommittedChanges(path: string): Promise<boolean | undefined>;
+  /** Commits exactly this path; returns the commit id. */
+  commit(path: string, message: string): Promise<string>;
+}
+
+export interface PausedDeployment {
+  service: string;
+  deploymentArn: string;
+  hookId: string;
+  stage?: string;
+  expiresAt?: Date;
+  timeoutAction?: string;
+}
+
+/** ECS service deployments. */
+export interface DeploymentsPort {
+  paused(region: string, cluster: string, services: string[]): Promise<PausedDeployment[]>;
+  answer(region: string, deployment: PausedDeployment, action: "CONTINUE" | "ROLLBACK"): Promise<void>;
+}
+
+export interface Ports {
+  stacks: StackPort;
+  files: StackFilesPort;
+  registry: RegistryPort;
+  repo: RepoPort;
+  deployments: DeploymentsPort;
+}

@@ -1,0 +1,29 @@
+/** `ferry promote --from <stack> --to <stack>`: deploy the image one stack runs to another. */
+import { parseArgs } from "util";
+import { usageOf } from "./main";
+import { approverFor, runDeploy } from "./deployCommand";
+import { defaultContext } from "./context";
+import { Terminal, UsageError } from "./terminal";
+
+const PROMOTE_USAGE = usageOf("promote");
+
+export async function promoteCommand(argv: string[], term: Terminal): Promise<number> {
+  const ctx = defaultContext(term);
+  const { values: v } = parseArgs({
+    args: argv,
+    options: {
+      from: { type: "string" },
+      to: { type: "string" },
+      yes: { type: "boolean", short: "y", default: false },
+      "allow-critical": { type: "boolean", default: false },
+      "no-restore": { type: "boolean", default: false },
+      commit: { type: "boolean", default: false },
+    },
+    strict: true,
+  });
+  if (!v.from || !v.to) throw new UsageError(`--from and --to are required\n${PROMOTE_USAGE}`);
+  const approve = approverFor(v.yes!, ctx);
+  return runDeploy(ctx, (o) =>
+    ctx.ferry.promote({ from: v.from!, to: v.to!, approve, allowCritical: v["allow-critical"], restore: !v["no-restore"], commit: v.commit, ...o }),
+  );
+}

@@ -1,0 +1,317 @@
+/**
+ * Promotion, rollback, status and approval against in-memory ports: the decisions (generations,
+ * rollback targets, gates, exit codes) and the consistency rules (nothing changes before a refusal,
+ * the stack file is put back after one, bookkeeping never undoes a deploy).
+ */
+import { expect } from "chai";
+import { createFerry } from "../automation";
+import { exitCodeFor, messages, nextGeneration, parseMessage, releases, rollbackTarget, scanGate } from "../automation/decisions";
+import { RefusedError, StackLockedError } from "../automation/errors";
+import type { FerryEvent } from "../automation/events";
+import type { UpdateRecord } from "../automation/ports";
+import { memoryPorts, MemoryStack, ref, REPO } from "./support/memoryPorts";
+
+const yes = async () => true;
+const no = async () => false;
+
+const update = (message: string, result = "succeeded", minute = 0): UpdateRecord => ({
+  kind: "update",
+  result,
+  message,
+  startTime: `2026-11-2${minute}T10:00:00.000Z`,
+  endTime: `2026-11-2${minute}T10:05:00.000Z`,
+});
+
+/** dev runs ref("d"); staging ran generations 1 (ref a) and 2 (ref b) and runs b. */
+function world(overrides: Partial<Record<string, MemoryStack>> = {}) {
+  const stacks: Record<string, MemoryStack> = {
+    dev: { outputs: { imageRef: ref("d") }, history: [] },
+    staging: {
+      outputs: { imageRef: ref("b"), clusterName: "ferry-staging-c", serviceNames: { web: "ferry-staging-web-x", worker: "ferry-staging-worker-y" } },
+      history: [update(messages.promote(ref("b"), "dev", 2), "succeeded", 2), update(messages.promote(ref("a"), "dev", 1), "succeeded", 1)],
+    },
+    prod: { outputs: undefined, history: [] },
+    ...overrides,
+  } as Record<string, MemoryStack>;
+  const ports = memoryPorts(stacks);
+  ports.stacks.setImageRef("staging", ref("b"));
+  ports.stacks.log = [];
+  const events: FerryEvent[] = [];
+  return { ports, ferry: createFerry({ workDir: "/nowhere", ports }), events, onEvent: (e: FerryEvent) => events.push(e) };
+}
+
+async function refusal(p: Promise<unknown>): Promise<RefusedError> {
+  const err = await p.then(() => undefined, (e: unknown) => e);
+  expect(err, "a refusal").to.be.instanceOf(RefusedError);
+  return err as RefusedError;
+}
+
+describe("automation", () => {
+  describe("decisions", () => {
+    it("writes and reads back its own update messages", () => {
+      expect(parseMessage(messages.promote(ref("a"), "dev", 7))).to.deep.equal({ action: "promote", ref: ref("a"), from: "dev", generation: 7 });
+      expect(parseMessage(messages.rollback(ref("a"), 3))).to.deep.equal({ action: "rollback", ref: ref("a"), generation: 3 });
+      expect(parseMessage(messages.restore(ref("a"), "promotion of generation 4"))).to.deep.equal({ action: "restore", ref: ref("a") });
+      expect(parseMessage("manual fix")).to.equal(undefined);
+    });
+
+    it("numbers generations from succeeded promotions only; rollbacks refresh when a generation was last deployed", () => {
+      const history = [
+        update(messages.rollback(ref("a"), 1), "succeeded", 5),
+        update(messages.promote(ref("c"), "dev", 3), "failed", 4),
+        update(messages.promote(ref("b"), "dev", 2), "succeeded", 3),
+        update("pulumi up by hand", "succeeded", 2),
+        update(messages.promote(ref("a"), "dev", 1), "succeeded", 1),
+      ];
+      expect(nextGeneration(history)).to.equal(3);
+      expect(releases(history).map((r) => [r.generation, r.digest.slice(7, 8), r.deployedAt])).to.deep.equal([
+        [2, "b", "2026-11-23T10:05:00.000Z"],
+        [1, "a", "2026-11-25T10:05:00.000Z"],
+      ]);
+      expect(nextGeneration([])).to.equal(1);
+    });
+
+    const all = releases([update(messages.promote(ref("c"), "dev", 3)), update(messages.promote(ref("b"), "dev", 2)), update(messages.promote(ref("a"), "dev", 1))]);
+    const targets: { running?: string; to?: string | number; gen?: number; refuses?: string }[] = [
+      { running: ref("c"), gen: 2 },
+      { running: ref("b"), gen: 1 },
+      { running: ref("a"), refuses: "no earlier generation" },
+      { running: ref("e"), gen: 3 },
+      { running: ref("c"), to: 1, gen: 1 },
+      { running: ref("c"), to: "2", gen: 2 },
+      { running: ref("c"), to: `sha256:${"a".repeat(64)}`, gen: 1 },
+      { running: ref("c"), to: ref("b"), gen: 2 },
+      { running: ref("c"), to: 9, refuses: "has no generation 9 (generations: 3, 2, 1)" },
+      { running: ref("c"), to: `sha256:${"f".repeat(64)}`, refuses: "is not a release of stack" },
+      { running: ref("c"), to: "latest", refuses: "neither a generation number nor a digest" },
+    ];
+    for (const t of targets) {
+      it(`rollback target: running ${t.running?.slice(-3)}, --to ${t.to ?? "(previous)"} → ${t.gen ?? `refused (${t.refuses})`}`, () => {
+        if (t.refuses) expect(() => rollbackTarget("staging", all, t.running, t.to)).to.throw(RefusedError, t.refuses);
+        else expect(rollbackTarget("staging", all, t.running, t.to).generation).to.equal(t.gen);
+      });
+    }
+
+    it("scan gate: refuses CRITICAL unless allowed, fails closed when findings cannot be read", () => {
+      expect(scanGate({ counts: { HIGH: 2 }, images: 2 }, { allowCritical: false }).pass).to.equal(true);
+      const critical = scanGate({ counts: { CRITICAL: 1, HIGH: 2 }, images: 2 }, { allowCritical: false });
+      expect(critical).to.deep.equal({ pass: false, reason: "the image has 1 CRITICAL finding (1 CRITICAL, 2 HIGH); fix them, or pass --allow-critical to promote anyway" });
+      expect(scanGate({ counts: { CRITICAL: 1 }, images: 2 }, { allowCritical: true }).pass).to.equal(true);
+      const unreadable = scanGate(new Error("the scan of sha256:… is IN_PROGRESS"), { allowCritical: true });
+      expect(unreadable).to.deep.equal({ pass: false, reason: "the image's scan findings cannot be read, and the scan gate is on, so it fails closed: the scan of sha256:… is IN_PROGRESS" });
+    });
+
+    it("maps outcomes to exit codes", () => {
+      expect(["deployed", "unchanged", "failed-restored", "failed", "restore-failed"].map((o) => exitCodeFor(o as never))).to.deep.equal([0, 0, 1, 1, 3]);
+    });
+  });
+
+  describe("promote", () => {
+    it("deploys the exact digest the source runs as the next generation, then tags it", async () => {
+      const w = world();
+      const result = await w.ferry.promote({ from: "dev", to: "staging", approve: yes, onEvent: w.onEvent });
+      expect(result).to.deep.include({ outcome: "deployed", exitCode: 0, ref: ref("d"), previousRef: ref("b"), generation: 3, uncommittedFile: "Pulumi.staging.yaml" });
+      expect(w.ports.files.imageRef("staging")).to.equal(ref("d"));
+      expect(w.ports.stacks.log).to.deep.equal(["outputs dev", `set staging ${ref("d")}`, "preview staging", `up staging ferry: promote ${ref("d")} from dev as generation 3`]);
+      expect(w.ports.registry.tags).to.deep.equal([`release-staging-3 ${ref("d")}`, `stack-staging ${ref("d")}`]);
+      expect(w.events.filter((e) => e.kind === "step").map((e) => (e as { step: string }).step)).to.include.members(["read-source", "set-config", "preview", "approval", "update", "tag"]);
+    });
+
+    it("hands the preview's change summary to the approval step", async () => {
+      const w = world();
+      let seen: unknown;
+      await w.ferry.promote({ from: "dev", to: "staging", approve: async (req) => ((seen = req), true) });
+      expect(seen).to.deep.equal({ stack: "staging", ref: ref("d"), previousRef: ref("b"), generation: 3, changes: { update: 2, same: 30 } });
+    });
+
+    it("not approved: refused, and the stack file is put back byte for byte", async () => {
+      const w = world();
+      const before = w.ports.files.read("staging");
+      const err = await refusal(w.ferry.promote({ from: "dev", to: "staging", approve: no }));
+      expect(err.message).to.equal("not approved; staging was not changed");
+      expect(w.ports.files.read("staging")).to.equal(before);
+      expect(w.ports.stacks.log.some((l) => l.startsWith("up"))).to.equal(false);
+    });
+
+    const refusals: { what: string; from: string; to: string; setup?: (w: ReturnType<typeof world>) => void; says: string }[] = [
+      { what: "a stack to itself", from: "staging", to: "staging", says: `cannot promote "staging" to itself` },
+      { what: "an unknown target", from: "dev", to: "qa", says: `unknown target stack "qa": this project has "dev", "prod", "staging"` },
+      { what: "an unknown source", from: "test", to: "staging", says: `unknown source stack "test"` },
+      { what: "a source never deployed", from: "prod", to: "staging", says: `stack "prod" has not been deployed` },
+      { what: "a source without imageRef", from: "dev", to: "staging", setup: (w) => (w.ports.stacks.stacks.dev.outputs = { url: "http://x" }), says: `stack "dev" has no imageRef output` },
+      { what: "a source imageRef not pinned by digest", from: "dev", to: "staging", setup: (w) => (w.ports.stacks.stacks.dev.outputs = { imageRef: `${REPO}:latest` }), says: "not an image pinned by digest" },
+      { what: "a target file with uncommitted changes", from: "dev", to: "staging", setup: (w) => w.ports.repo.dirty.add("Pulumi.staging.yaml"), says: "Pulumi.staging.yaml has uncommitted changes" },
+      { what: "a building target", from: "staging", to: "dev", says: `stack "dev" builds its own image` },
+      { what: "CRITICAL findings under prod's scan gate", from: "dev", to: "prod", setup: (w) => (w.ports.registry.findings = { counts: { CRITICAL: 2 }, images: 2 }), says: `scan gate of "prod": the image has 2 CRITICAL findings` },
+      { what: "unreadable findings under prod's scan gate", from: "dev", to: "prod", setup: (w) => (w.ports.registry.findings = new Error("AccessDeniedException")), says: "fails closed: AccessDeniedException" },
+    ];
+    for (const r of refusals) {
+      it(`refuses ${r.what} before anything changes`, async () => {
+        const w = world();
+        r.setup?.(w);
+        const files = Object.fromEntries(w.ports.files.knownStacks().map((s) => [s, w.ports.files.read(s)]));
+        const err = await refusal(w.ferry.promote({ from: r.from, to: r.to, approve: yes }));
+        expect(err.message).to.contain(r.says);
+        expect(w.ports.stacks.log.filter((l) => !l.startsWith("outputs"))).to.deep.equal([]);
+        for (const s of w.ports.files.knownStacks()) expect(w.ports.files.read(s), s).to.equal(files[s]);
+      });
+    }
+
+    it("lets CRITICAL findings through with allowCritical, and runs no gate where it is off (staging)", async () => {
+      const w = world();
+      w.ports.registry.findings = { counts: { CRITICAL: 1 }, images: 2 };
+      expect((await w.ferry.promote({ from: "dev", to: "staging", approve: yes })).outcome).to.equal("deployed");
+      const p = world();
+      p.ports.registry.findings = { counts: { CRITICAL: 1 }, images: 2 };
+      expect((await p.ferry.promote({ from: "dev", to: "prod", approve: yes, allowCritical: true })).outcome).to.equal("deployed");
+    });
+
+    it("a locked stack: a clear refusal and the stack file unchanged", async () => {
+      const w = world();
+      w.ports.stacks.stacks.staging.locked = true;
+      const before = w.ports.files.read("staging");
+      const err = await refusal(w.ferry.promote({ from: "dev", to: "staging", approve: yes }));
+      expect(err).to.be.instanceOf(StackLockedError);
+      expect(err.message).to.contain(`stack "staging" is locked by another update; nothing was changed`);
+      expect(w.ports.files.read("staging")).to.equal(before);
+    });
+
+    it("a failed update: the previous imageRef is restored and deployed again (exit 1)", async () => {
+      const w = world();
+      w.ports.stacks.stacks.staging.failUp = { message: "ferry-staging-web: deployment was rolled back: alarm ferry-staging-web-5xx went off", whenRef: ref("d") };
+      const before = w.ports.files.read("staging");
+      const result = await w.ferry.promote({ from: "dev", to: "staging", approve: yes });
+      expect(result).to.deep.include({ outcome: "failed-restored", exitCode: 1, error: "ferry-staging-web: deployment was rolled back: alarm ferry-staging-web-5xx went off" });
+      expect(w.ports.files.read("staging")).to.equal(before);
+      expect(w.ports.stacks.log.filter((l) => l.startsWith("up"))).to.deep.equal([
+        `up staging ferry: promote ${ref("d")} from dev as generation 3`,
+        `up staging ferry: restore ${ref("b")} after failed promotion of generation 3`,
+      ]);
+      expect(w.ports.registry.tags).to.deep.equal([]);
+    });
+
+    it("restore failing too: exit 3 with both reasons", async () => {
+      const w = world();
+      w.ports.stacks.stacks.staging.failUp = { message: "boom" };
+      const result = await w.ferry.promote({ from: "dev", to: "staging", approve: yes });
+      expect(result).to.deep.include({ outcome: "restore-failed", exitCode: 3, error: "boom", restoreError: "boom" });
+    });
+
+    it("restore turned off: exit 1, the new ref stays in the stack file", async () => {
+      const w = world();
+      w.ports.stacks.stacks.staging.failUp = { message: "boom" };
+      const result = await w.ferry.promote({ from: "dev", to: "staging", approve: yes, restore: false });
+      expect(result).to.deep.include({ outcome: "failed", exitCode: 1 });
+      expect(w.ports.files.imageRef("staging")).to.equal(ref("d"));
+      expect(w.ports.stacks.log.filter((l) => l.startsWith("up"))).to.have.length(1);
+    });
+
+    it("an interrupt during the update cancels it and restores the previous image", async () => {
+      const w = world();
+      const controller = new AbortController();
+      w.ports.stacks.stacks.staging.interruptUp = controller;
+      const result = await w.ferry.promote({ from: "dev", to: "staging", approve: yes, signal: controller.signal });
+      expect(result.outcome).to.equal("failed-restored");
+      expect(result.error).to.equal("interrupted: update canceled");
+      expect(w.ports.files.imageRef("staging")).to.equal(ref("b"));
+      expect(w.ports.stacks.log.filter((l) => l.startsWith("up"))).to.have.length(2);
+    });
+
+    it("an interrupt while approval is pending: the update never starts, the file is put back", async () => {
+      const w = world();
+      const controller = new AbortController();
+      const before = w.ports.files.read("staging");
+      const err = await refusal(w.ferry.promote({ from: "dev", to: "staging", approve: async () => (controller.abort(), true), signal: controller.signal }));
+      expect(err.message).to.equal("interrupted before the update started; nothing was changed");
+      expect(w.ports.files.read("staging")).to.equal(before);
+      expect(w.ports.stacks.log.some((l) => l.startsWith("up"))).to.equal(false);
+    });
+
+    it("failed bookkeeping never undoes the deploy: a warning naming the command to re-run", async () => {
+      const w = world();
+      w.ports.registry.tagError = new Error("AccessDenied");
+      const result = await w.ferry.promote({ from: "dev", to: "staging", approve: yes, onEvent: w.onEvent });
+      expect(result).to.deep.include({ outcome: "deployed", exitCode: 0 });
+      expect(result.warnings).to.have.length(1);
+      expect(result.warnings[0]).to.contain("staging is deployed, but tagging the image as release-staging-3 failed (AccessDenied)").and.contain("Re-run: ferry tag --stack staging");
+      expect(w.events.some((e) => e.kind === "warning")).to.equal(true);
+    });
+
+    it("--commit commits exactly the stack file with a message naming the digest", async () => {
+      const w = world();
+      const result = await w.ferry.promote({ from: "dev", to: "staging", approve: yes, commit: true });
+      expect(result.commit).to.equal("abc123def456");
+      expect(result.uncommittedFile).to.equal(undefined);
+      expect(w.ports.repo.commits).to.deep.equal([{ path: "Pulumi.staging.yaml", message: `ferry: staging runs ${ref("d")} (generation 3)` }]);
+    });
+
+    it("--commit outside a git work tree is refused before anything changes", async () => {
+      const w = world();
+      w.ports.repo.inRepo = false;
+      await refusal(w.ferry.promote({ from: "dev", to: "staging", approve: yes, commit: true }));
+      expect(w.ports.stacks.log.filter((l) => l.startsWith("set"))).to.deep.equal([]);
+    });
+
+    it("promoting what the target already runs changes nothing", async () => {
+      const w = world();
+      w.ports.stacks.stacks.dev.outputs = { imageRef: ref("b") };
+      expect((await w.ferry.promote({ from: "dev", to: "staging", approve: yes })).outcome).to.equal("unchanged");
+      expect(w.ports.stacks.log).to.deep.equal(["outputs dev"]);
+    });
+  });
+
+  describe("rollback", () => {
+    it("goes back to the previous generation with the same reporting", async () => {
+      const w = world();
+      const result = await w.ferry.rollback({ stack: "staging", approve: yes });
+      expect(result).to.deep.include({ outcome: "deployed", generation: 1, ref: ref("a"), previousRef: ref("b") });
+      expect(w.ports.stacks.log.filter((l) => l.startsWith("up"))).to.deep.equal([`up staging ferry: rollback to generation 1: ${ref("a")}`]);
+      expect(w.ports.registry.tags[0]).to.equal(`release-staging-1 ${ref("a")}`);
+    });
+
+    it("refuses an unknown generation, listing the ones there are", async () => {
+      const w = world();
+      expect((await refusal(w.ferry.rollback({ stack: "staging", to: 7, approve: yes }))).message).to.contain("has no generation 7 (generations: 2, 1)");
+    });
+  });
+
+  describe("status", () => {
+    it("reports each stack's digest, generation, last update and releases", async () => {
+      const w = world();
+      const all = await w.ferry.status();
+      const staging = all.find((s) => s.stack === "staging")!;
+      expect(staging).to.deep.include({ deployed: true, imageRef: ref("b"), digest: `sha256:${"b".repeat(64)}`, generation: 2 });
+      expect(staging.lastUpdate).to.deep.include({ result: "succeeded", message: messages.promote(ref("b"), "dev", 2) });
+      expect(staging.releases.map((r) => r.generation)).to.deep.equal([2, 1]);
+      expect(all.find((s) => s.stack === "prod")).to.deep.equal({ stack: "prod", deployed: false, releases: [] });
+    });
+  });
+
+  describe("approve / reject", () => {
+    const paused = { service: "ferry-staging-web-x", deploymentArn: "arn:aws:ecs:eu-west-1:123456789012:service-deployment/c/w/abc", hookId: "hook-1", stage: "POST_TEST_TRAFFIC_SHIFT" };
+
+    it("continues the one paused deployment in the stack's region", async () => {
+      const w = world();
+      w.ports.deployments.pausedList = [paused];
+      await w.ferry.approve({ stack: "staging" });
+      expect(w.ports.deployments.asked).to.deep.equal(["eu-west-1 ferry-staging-c ferry-staging-web-x,ferry-staging-worker-y"]);
+      expect(w.ports.deployments.answers).to.deep.equal([`eu-west-1 ${paused.deploymentArn} hook-1 CONTINUE`]);
+    });
+
+    it("rejects (rolls back) a named service's paused deployment", async () => {
+      const w = world();
+      w.ports.deployments.pausedList = [paused];
+      await w.ferry.reject({ stack: "staging", service: "web" });
+      expect(w.ports.deployments.answers).to.deep.equal([`eu-west-1 ${paused.deploymentArn} hook-1 ROLLBACK`]);
+    });
+
+    it("refuses when nothing is paused, when several are, and for an unknown service", async () => {
+      const w = world();
+      expect((await refusal(w.ferry.approve({ stack: "staging" }))).message).to.contain("no deployment of stack \"staging\" is paused");
+      w.ports.deployments.pausedList = [paused, { ...paused, service: "ferry-staging-worker-y", hookId: "hook-2" }];
+      expect((await refusal(w.ferry.approve({ stack: "staging" }))).message).to.contain("several deployments are paused; name one with --service");
+      expect((await refusal(w.ferry.approve({ stack: "staging", service: "api" }))).message).to.contain(`has no service "api"`);
+      expect(w.ports.deployments.answers).to.deep.equal([]);
+    });
+  });
+});

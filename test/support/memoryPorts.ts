@@ -1,0 +1,142 @@
+/**
+ * In-memory ports for testing Ferry's orchestration without Pulumi, AWS or git. Each keeps a log of
+ * what was asked of it, so tests assert on behaviour (what changed, in which order), not on internals.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parseDocument } from "yaml";
+import { OperationFailedError, StackLockedError } from "../../automation/errors";
+import type { ChangeSummary, DeploymentsPort, OperationOptions, PausedDeployment, Ports, RegistryPort, RepoPort, ScanFindings, StackFilesPort, StackPort, UpdateRecord } from "../../automation/ports";
+import { PROJECT_DIR } from "../../plan/run";
+
+export const REPO = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/ferry-dev";
+export const ref = (c: string) => `${REPO}@sha256:${c.repeat(64).slice(0, 64)}`;
+
+export class MemoryFiles implements StackFilesPort {
+  texts = new Map<string, string>();
+  constructor() {
+    for (const s of ["dev", "staging", "prod"]) this.texts.set(s, fs.readFileSync(path.join(PROJECT_DIR, `Pulumi.${s}.yaml`), "utf8"));
+  }
+  knownStacks() {
+    return [...this.texts.keys()].sort();
+  }
+  project() {
+    return fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8");
+  }
+  relativePath(stack: string) {
+    return `Pulumi.${stack}.yaml`;
+  }
+  read(stack: string) {
+    return this.texts.get(stack)!;
+  }
+  write(stack: string, text: string) {
+    this.texts.set(stack, text);
+  }
+  imageRef(stack: string): unknown {
+    return (parseDocument(this.read(stack)).toJS().config ?? {})["ferry:imageRef"];
+  }
+}
+
+export interface MemoryStack {
+  outputs?: Record<string, unknown>;
+  history: UpdateRecord[];
+  locked?: boolean;
+  /** `up` fails with this message (for this ref only, when given). */
+  failUp?: { message: string; whenRef?: string };
+  failPreview?: string;
+  /** `up` is interrupted midway: this controller is aborted and the update fails as cancelled. */
+  interruptUp?: AbortController;
+}
+
+export class MemoryStacks implements StackPort {
+  log: string[] = [];
+  constructor(readonly files: MemoryFiles, readonly stacks: Record<string, MemoryStack>) {}
+  private s(stack: string) {
+    return this.stacks[stack];
+  }
+  async outputs(stack: string) {
+    this.log.push(`outputs ${stack}`);
+    return this.s(stack)?.outputs;
+  }
+  async setImageRef(stack: string, value: string) {
+    this.log.push(`set ${stack} ${value}`);
+    const doc = parseDocument(this.files.read(stack));
+    doc.setIn(["config", "ferry:imageRef"], value);
+    this.files.write(stack, String(doc));
+  }
+  async preview(stack: string, o: OperationOptions): Promise<ChangeSummary> {
+    this.log.push(`preview ${stack}`);
+    if (this.s(stack).failPreview) throw new OperationFailedError(stack, this.s(stack).failPreview!, o.signal?.aborted ?? false);
+    return { update: 2, same: 30 };
+  }
+  async up(stack: string, message: string, o: OperationOptions): Promise<ChangeSummary> {
+    const s = this.s(stack);
+    const running = this.files.imageRef(stack) as string;
+    this.log.push(`up ${stack} ${message}`);
+    if (s.locked) throw new StackLockedError(stack);
+    const at = new Date(Date.UTC(2026, 10, 23, 10, s.history.length)).toISOString();
+    if (s.interruptUp && o.signal) s.interruptUp.abort();
+    if (o.signal?.aborted || (s.failUp && (!s.failUp.whenRef || s.failUp.whenRef === running))) {
+      s.history.unshift({ kind: "update", result: "failed", message, startTime: at, endTime: at });
+      throw new OperationFailedError(stack, o.signal?.aborted ? "update canceled" : s.failUp!.message, o.signal?.aborted ?? false);
+    }
+    s.history.unshift({ kind: "update", result: "succeeded", message, startTime: at, endTime: at });
+    s.outputs = { ...s.outputs, imageRef: running };
+    return { update: 2 };
+  }
+  async history(stack: string, limit: number) {
+    return this.s(stack).history.slice(0, limit);
+  }
+}
+
+export class MemoryRegistry implements RegistryPort {
+  tags: string[] = [];
+  findings: ScanFindings | Error = { counts: { HIGH: 1 }, images: 2 };
+  tagError?: Error;
+  async scanFindings(): Promise<ScanFindings> {
+    if (this.findings instanceof Error) throw this.findings;
+    return this.findings;
+  }
+  async tag(imageRef: string, tag: string) {
+    if (this.tagError) throw this.tagError;
+    this.tags.push(`${tag} ${imageRef}`);
+  }
+}
+
+export class MemoryRepo implements RepoPort {
+  dirty = new Set<string>();
+  inRepo = true;
+  commits: { path: string; message: string }[] = [];
+  async hasUncommittedChanges(p: string) {
+    return this.inRepo ? this.dirty.has(p) : undefined;
+  }
+  async commit(p: string, message: string) {
+    this.commits.push({ path: p, message });
+    return "abc123def456";
+  }
+}
+
+export class MemoryDeployments implements DeploymentsPort {
+  pausedList: PausedDeployment[] = [];
+  answers: string[] = [];
+  asked: string[] = [];
+  async paused(region: string, cluster: string, services: string[]) {
+    this.asked.push(`${region} ${cluster} ${services.join(",")}`);
+    return this.pausedList.filter((p) => services.includes(p.service));
+  }
+  async answer(region: string, d: PausedDeployment, action: "CONTINUE" | "ROLLBACK") {
+    this.answers.push(`${region} ${d.deploymentArn} ${d.hookId} ${action}`);
+  }
+}
+
+export function memoryPorts(stacks: Record<string, MemoryStack>) {
+  const files = new MemoryFiles();
+  const ports = {
+    files,
+    stacks: new MemoryStacks(files, stacks),
+    registry: new MemoryRegistry(),
+    repo: new MemoryRepo(),
+    deployments: new MemoryDeployments(),
+  };
+  return ports satisfies Ports;
+}
