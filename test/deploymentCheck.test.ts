@@ -53,7 +53,10 @@ function serve(ecs: ReturnType<typeof mockClient>, polls: Poll[]) {
 }
 
 describe("deployment check", () => {
-  const ecs = mockClient(ECSClient);
+  // Mocked for this suite only: other suites mock the same client class.
+  const mockEcs = () => mockClient(ECSClient);
+  let ecs: ReturnType<typeof mockEcs>;
+  before(() => (ecs = mockEcs()));
   afterEach(() => ecs.reset());
   after(() => ecs.restore());
 

@@ -13,6 +13,29 @@ export function cliErrorSummary(stderr: string): string {
   return (errors.length ? errors : lines.slice(-3)).join("; ").slice(0, 2000) || "the Pulumi CLI failed without a message";
 }
 
+/**
+ * The Automation API cancels an operation by listening for "abort" on the signal it is given, but it
+ * only starts listening once the CLI process is spawned; an abort in between would be lost and the
+ * update would run on. This signal aborts only after someone listens, so an early interrupt is
+ * delivered as soon as the process exists.
+ */
+export function deliveredSignal(outer: AbortSignal | undefined): AbortSignal | undefined {
+  if (!outer) return undefined;
+  const inner = new AbortController();
+  const listen = inner.signal.addEventListener.bind(inner.signal);
+  let listening = false;
+  inner.signal.addEventListener = ((...args: Parameters<AbortSignal["addEventListener"]>) => {
+    listen(...args);
+    const [type] = args;
+    if (type === "abort") {
+      listening = true;
+      if (outer.aborted && !inner.signal.aborted) inner.abort();
+    }
+  }) as typeof inner.signal.addEventListener;
+  outer.addEventListener("abort", () => listening && inner.abort(), { once: true });
+  return inner.signal;
+}
+
 export class PulumiStacks implements StackPort {
   private workspace?: Promise<LocalWorkspace>;
 
@@ -49,7 +72,7 @@ export class PulumiStacks implements StackPort {
 
   async preview(stack: string, options: OperationOptions): Promise<ChangeSummary> {
     try {
-      const result = await (await this.select(stack)).preview({ onEvent: options.onEvent as never, signal: options.signal });
+      const result = await (await this.select(stack)).preview({ onEvent: options.onEvent as never, signal: deliveredSignal(options.signal) });
       return result.changeSummary as ChangeSummary;
     } catch (err) {
       throw this.classify(stack, err, options.signal);
@@ -58,7 +81,7 @@ export class PulumiStacks implements StackPort {
 
   async up(stack: string, message: string, options: OperationOptions): Promise<ChangeSummary> {
     try {
-      const result = await (await this.select(stack)).up({ message, onEvent: options.onEvent as never, signal: options.signal });
+      const result = await (await this.select(stack)).up({ message, onEvent: options.onEvent as never, signal: deliveredSignal(options.signal) });
       return (result.summary.resourceChanges ?? {}) as ChangeSummary;
     } catch (err) {
       throw this.classify(stack, err, options.signal);
