@@ -19,6 +19,19 @@ export interface Interaction {
   ask?: (question: string) => Promise<string>;
 }
 
+/** The options `ferry promote` and `ferry rollback` share. */
+export const DEPLOY_OPTIONS = {
+  yes: { type: "boolean", short: "y", default: false },
+  "allow-critical": { type: "boolean", default: false },
+  "no-restore": { type: "boolean", default: false },
+  commit: { type: "boolean", default: false },
+} as const;
+
+/** Those options as the library takes them, with the approval step they ask for. */
+export function deploySettings(v: { yes?: boolean; "allow-critical"?: boolean; "no-restore"?: boolean; commit?: boolean }, io: Interaction) {
+  return { approve: approverFor(v.yes ?? false, io), allowCritical: v["allow-critical"] ?? false, restore: !v["no-restore"], commit: v.commit ?? false };
+}
+
 /** `--yes`, or a prompt; a run that can ask nobody and has no --yes is refused before anything changes. */
 export function approverFor(yes: boolean, io: Interaction): Approver {
   if (yes) return async () => true;

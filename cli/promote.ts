@@ -1,7 +1,7 @@
 /** `ferry promote --from <stack> --to <stack>`: deploy the image one stack runs to another. */
 import { parseArgs } from "util";
 import { usageOf } from "./main";
-import { approverFor, runDeploy } from "./deployCommand";
+import { DEPLOY_OPTIONS, deploySettings, runDeploy } from "./deployCommand";
 import { defaultContext } from "./context";
 import { Terminal, UsageError } from "./terminal";
 
@@ -14,16 +14,11 @@ export async function promoteCommand(argv: string[], term: Terminal): Promise<nu
     options: {
       from: { type: "string" },
       to: { type: "string" },
-      yes: { type: "boolean", short: "y", default: false },
-      "allow-critical": { type: "boolean", default: false },
-      "no-restore": { type: "boolean", default: false },
-      commit: { type: "boolean", default: false },
+      ...DEPLOY_OPTIONS,
     },
     strict: true,
   });
   if (!v.from || !v.to) throw new UsageError(`--from and --to are required\n${PROMOTE_USAGE}`);
-  const approve = approverFor(v.yes!, ctx);
-  return runDeploy(ctx, (o) =>
-    ctx.ferry.promote({ from: v.from!, to: v.to!, approve, allowCritical: v["allow-critical"], restore: !v["no-restore"], commit: v.commit, ...o }),
-  );
+  const settings = deploySettings(v, ctx);
+  return runDeploy(ctx, (o) => ctx.ferry.promote({ from: v.from!, to: v.to!, ...settings, ...o }));
 }

@@ -1,7 +1,7 @@
 /** `ferry rollback --stack <stack> [--to <generation|digest>]`: deploy an earlier release again. */
 import { parseArgs } from "util";
 import { usageOf } from "./main";
-import { approverFor, runDeploy } from "./deployCommand";
+import { DEPLOY_OPTIONS, deploySettings, runDeploy } from "./deployCommand";
 import { defaultContext } from "./context";
 import { Terminal, UsageError } from "./terminal";
 
@@ -14,16 +14,11 @@ export async function rollbackCommand(argv: string[], term: Terminal): Promise<n
     options: {
       stack: { type: "string", short: "s" },
       to: { type: "string" },
-      yes: { type: "boolean", short: "y", default: false },
-      "allow-critical": { type: "boolean", default: false },
-      "no-restore": { type: "boolean", default: false },
-      commit: { type: "boolean", default: false },
+      ...DEPLOY_OPTIONS,
     },
     strict: true,
   });
   if (!v.stack) throw new UsageError(`--stack is required\n${ROLLBACK_USAGE}`);
-  const approve = approverFor(v.yes!, ctx);
-  return runDeploy(ctx, (o) =>
-    ctx.ferry.rollback({ stack: v.stack!, to: v.to, approve, allowCritical: v["allow-critical"], restore: !v["no-restore"], commit: v.commit, ...o }),
-  );
+  const settings = deploySettings(v, ctx);
+  return runDeploy(ctx, (o) => ctx.ferry.rollback({ stack: v.stack!, to: v.to, ...settings, ...o }));
 }

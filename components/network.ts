@@ -76,17 +76,20 @@ export class Network extends pulumi.ComponentResource {
       routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }],
     }, parent);
     const cidrs = subnetCidrs(cidr, zones * 2);
-    const publicSubnets = Array.from({ length: zones }, (_, i) => {
-      const subnet = new aws.ec2.Subnet(`${name}-public-${i}`, {
-        vpcId: vpc.id,
-        cidrBlock: cidrs[i],
-        availabilityZone: azs[i],
-        mapPublicIpOnLaunch: false,
-        tags: { Name: `${name}-public-${i}` },
-      }, parent);
-      new aws.ec2.RouteTableAssociation(`${name}-public-${i}`, { subnetId: subnet.id, routeTableId: publicRoutes.id }, parent);
-      return subnet;
-    });
+    // Public subnets take the first `zones` CIDR blocks, private ones the next `zones`.
+    const subnetsIn = (kind: "public" | "private", routeTable: aws.ec2.RouteTable) =>
+      Array.from({ length: zones }, (_, i) => {
+        const subnet = new aws.ec2.Subnet(`${name}-${kind}-${i}`, {
+          vpcId: vpc.id,
+          cidrBlock: cidrs[(kind === "public" ? 0 : zones) + i],
+          availabilityZone: azs[i],
+          mapPublicIpOnLaunch: false,
+          tags: { Name: `${name}-${kind}-${i}` },
+        }, parent);
+        new aws.ec2.RouteTableAssociation(`${name}-${kind}-${i}`, { subnetId: subnet.id, routeTableId: routeTable.id }, parent);
+        return subnet;
+      });
+    const publicSubnets = subnetsIn("public", publicRoutes);
     // One NAT gateway keeps a dev network cheap; tasks reach ECR, logs and SSM through it.
     const eip = new aws.ec2.Eip(`${name}-nat`, { domain: "vpc" }, parent);
     const nat = new aws.ec2.NatGateway(`${name}-nat`, { allocationId: eip.id, subnetId: publicSubnets[0].id }, { parent: this, dependsOn: [igw] });
@@ -94,17 +97,7 @@ export class Network extends pulumi.ComponentResource {
       vpcId: vpc.id,
       routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }],
     }, parent);
-    const privateSubnets = Array.from({ length: zones }, (_, i) => {
-      const subnet = new aws.ec2.Subnet(`${name}-private-${i}`, {
-        vpcId: vpc.id,
-        cidrBlock: cidrs[zones + i],
-        availabilityZone: azs[i],
-        mapPublicIpOnLaunch: false,
-        tags: { Name: `${name}-private-${i}` },
-      }, parent);
-      new aws.ec2.RouteTableAssociation(`${name}-private-${i}`, { subnetId: subnet.id, routeTableId: privateRoutes.id }, parent);
-      return subnet;
-    });
+    const privateSubnets = subnetsIn("private", privateRoutes);
     return {
       vpcId: vpc.id,
       publicSubnetIds: pulumi.all(publicSubnets.map((s) => s.id)),
