@@ -119,14 +119,26 @@ function readService(r: Reader, key: string, name: string, value: unknown, stack
     deployment: readDeployment(r, `${key}.deployment`, o.deployment, { port, desiredCount }),
     autoscaling: readAutoscaling(r, `${key}.autoscaling`, o.autoscaling, { port, minCount, maxCount, strategy: readStrategyOnly(o.deployment) }),
     healthCheck: readHealthCheck(r, `${key}.healthCheck`, o.healthCheck),
-    readonlyRootFilesystem: r.boolean(`${key}.readonlyRootFilesystem`, o.readonlyRootFilesystem) ?? SERVICE_DEFAULTS.readonlyRootFilesystem,
+    ...readFilesystemAndExec(r, key, o),
     user,
-    exec: r.boolean(`${key}.exec`, o.exec) ?? SERVICE_DEFAULTS.exec,
     environment: readStringMap(r, `${key}.environment`, o.environment, ENV_NAME),
     secrets: readSecrets(r, `${key}.secrets`, o.secrets, o.environment),
     target: r.string(`${key}.target`, o.target, { pattern: STAGE_NAME, describe: "a Dockerfile stage name" }),
     command: readCommand(r, `${key}.command`, o.command),
   };
+}
+
+/**
+ * ECS Exec's agent needs a writable root filesystem (ECS refuses read-only roots for it), so a
+ * service with exec on defaults to a writable root, and asking for both is refused.
+ */
+function readFilesystemAndExec(r: Reader, key: string, o: Record<string, unknown>): { readonlyRootFilesystem: boolean; exec: boolean } {
+  const exec = r.boolean(`${key}.exec`, o.exec) ?? SERVICE_DEFAULTS.exec;
+  const readonly = r.boolean(`${key}.readonlyRootFilesystem`, o.readonlyRootFilesystem);
+  if (exec && readonly === true) {
+    r.report(`${key}.readonlyRootFilesystem`, readonly, "false (or unset) while exec is on: the ECS Exec agent needs a writable root filesystem");
+  }
+  return { exec, readonlyRootFilesystem: readonly ?? (exec ? false : SERVICE_DEFAULTS.readonlyRootFilesystem) };
 }
 
 function readCapacity(r: Reader, key: string, value: unknown): CapacityMix {

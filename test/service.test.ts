@@ -261,6 +261,7 @@ describe("Fargate service component", function () {
       expect(serviceInputs(runs.dev, "ferry-dev-web").enableExecuteCommand).to.equal(true);
       const policy = JSON.parse(runs.dev.inputs(runs.dev.one("aws:iam/rolePolicy:RolePolicy", "ferry-dev-web-task")).policy as string);
       expect(policy.Statement[0].Action).to.include("ssmmessages:OpenDataChannel");
+      expect(containers(runs.dev, "ferry-dev-web")[0].readonlyRootFilesystem, "the exec agent needs a writable root").to.equal(false);
       expect(serviceInputs(runs.prod, "ferry-prod-web").enableExecuteCommand).to.equal(false);
       expect(runs.prod.ofType("aws:iam/rolePolicy:RolePolicy").map((p) => p.name)).not.to.include("ferry-prod-web-task");
     });
