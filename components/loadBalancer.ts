@@ -7,6 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
 export interface LoadBalancerArgs {
+  /** VPC of the load balancer's security group. */
   vpcId: pulumi.Input<string>;
   /** Public subnets in at least two Availability Zones. */
   subnetIds: pulumi.Input<pulumi.Input<string>[]>;

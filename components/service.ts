@@ -39,8 +39,11 @@ export interface FargateServiceArgs {
   image: pulumi.Input<string>;
   /** ARN of the ECR repository the image is pulled from; undefined for images outside ECR. */
   repositoryArn?: pulumi.Input<string | undefined>;
+  /** Cluster the service runs in (with FARGATE and FARGATE_SPOT capacity providers). */
   clusterArn: pulumi.Input<string>;
+  /** The same cluster's name (autoscaling resource ids, the deployment check). */
   clusterName: pulumi.Input<string>;
+  /** VPC of the task security group and target groups. */
   vpcId: pulumi.Input<string>;
   /** Private subnets for the tasks (tasks never get public IPs). */
   subnetIds: pulumi.Input<pulumi.Input<string>[]>;
