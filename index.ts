@@ -71,6 +71,7 @@ const loadBalancer = routed
       deletionProtection: config.loadBalancer.deletionProtection,
       idleTimeout: config.loadBalancer.idleTimeout,
       accessLogs: config.loadBalancer.accessLogs,
+      logRetentionDays: config.logRetentionDays,
     })
   : undefined;
 const priorities = routePriorities(config.services);

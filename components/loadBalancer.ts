@@ -1,10 +1,13 @@
 /**
  * LoadBalancer: the public Application Load Balancer in front of a stack's services. Services attach
  * themselves with a target group and a rule on `listener` (HTTPS when a certificate is given, HTTP
- * otherwise; with HTTPS, port 80 only redirects). Unmatched requests get a 404.
+ * otherwise; with HTTPS, port 80 only redirects). Unmatched requests get a 404. The load balancer's
+ * security group has no egress of its own: each service adds one rule to its tasks' port
+ * (components/service.ts). Access logs go to a bucket this component creates, or to one of the team's.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { AccessLogBucket } from "./accessLogBucket";
 
 export interface LoadBalancerArgs {
   /** VPC of the load balancer's security group. */
@@ -17,8 +20,14 @@ export interface LoadBalancerArgs {
   deletionProtection?: boolean;
   /** Seconds an idle connection stays open. @default 60 */
   idleTimeout?: number;
-  /** Access logs to an S3 bucket that allows ELB log delivery. @default off */
-  accessLogs?: { bucket: string; prefix?: string };
+  /**
+   * Access logs: `{ mode: "create" }` makes a bucket for them (private, SSE-S3, expiring after
+   * `logRetentionDays`); `{ mode: "existing", bucket, prefix? }` writes to a bucket whose policy already
+   * lets ELB deliver logs. @default off
+   */
+  accessLogs?: { mode: "create" } | { mode: "existing"; bucket: string; prefix?: string };
+  /** Days a created log bucket keeps logs (0 keeps them forever). @default 30 */
+  logRetentionDays?: number;
 }
 
 export class LoadBalancer extends pulumi.ComponentResource {
@@ -38,8 +47,17 @@ export class LoadBalancer extends pulumi.ComponentResource {
       vpcId: args.vpcId,
       description: `Public ${https ? "HTTP/HTTPS" : "HTTP"} to the ${name} load balancer`,
       ingress: ports.map((port) => ({ protocol: "tcp", fromPort: port, toPort: port, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"] })),
-      egress: [{ protocol: "tcp", fromPort: 0, toPort: 65535, cidrBlocks: ["0.0.0.0/0"], description: "to the targets' ports" }],
+      // No inline egress: the provider then removes AWS's allow-all default, and each service adds
+      // its own rule to its tasks (inline rules and rule resources must not be mixed on one side).
     }, parent);
+    const logs = args.accessLogs?.mode === "create"
+      ? new AccessLogBucket(`${name}-alb-logs`, { retentionDays: args.logRetentionDays ?? 30 }, parent)
+      : undefined;
+    const accessLogs = logs
+      ? { enabled: true, bucket: logs.bucketName }
+      : args.accessLogs?.mode === "existing"
+        ? { enabled: true, bucket: args.accessLogs.bucket, prefix: args.accessLogs.prefix }
+        : undefined;
     const alb = new aws.lb.LoadBalancer(name, {
       loadBalancerType: "application",
       internal: false,
@@ -48,8 +66,9 @@ export class LoadBalancer extends pulumi.ComponentResource {
       dropInvalidHeaderFields: true,
       enableDeletionProtection: args.deletionProtection ?? false,
       idleTimeout: args.idleTimeout ?? 60,
-      accessLogs: args.accessLogs ? { enabled: true, bucket: args.accessLogs.bucket, prefix: args.accessLogs.prefix } : undefined,
-    }, { parent: this, protect: args.deletionProtection ?? false });
+      accessLogs,
+      // ELB checks that it may write to the bucket when logging is turned on.
+    }, { parent: this, protect: args.deletionProtection ?? false, dependsOn: logs ? [logs] : [] });
     const notFound = { type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: "not found" } };
     if (https) {
       new aws.lb.Listener(`${name}-http`, {

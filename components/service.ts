@@ -140,6 +140,18 @@ export class FargateService extends pulumi.ComponentResource {
       egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], description: "image pulls, logs, secrets, dependencies" }],
     }, parent);
 
+    // The load balancer's side of the same path: egress to this service's tasks on their port only.
+    if (svc.port !== undefined && args.routing) {
+      new aws.vpc.SecurityGroupEgressRule(`${name}-alb-to-tasks`, {
+        securityGroupId: args.routing.loadBalancerSecurityGroupId,
+        referencedSecurityGroupId: sg.id,
+        ipProtocol: "tcp",
+        fromPort: svc.port,
+        toPort: svc.port,
+        description: `to the ${svc.name} tasks on port ${svc.port}`,
+      }, parent);
+    }
+
     // Load balancer wiring and the alarms that roll deployments back.
     let traffic: Traffic | undefined;
     const ownAlarms: string[] = [];

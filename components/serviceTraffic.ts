@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ServiceConfig } from "../config";
 import { shiftsTraffic } from "../lib/deployment";
 import { assumeRolePolicy, trafficShiftPolicy } from "../lib/iam";
+import { targetGroupResourceName } from "../lib/names";
 import { applyTransform, Transform } from "./transform";
 
 /** Header that sends a request to the new revision through the test listener rule. */
@@ -39,8 +40,9 @@ export function routePatterns(service: ServiceConfig): string[] {
 
 export function declareTraffic(name: string, parent: pulumi.Resource, args: TrafficArgs): Traffic {
   const s = args.service;
-  const targetGroup = (suffix: string) => {
-    const tgName = `${name}${suffix}`;
+  const targetGroup = (suffix: "" | "-green") => {
+    // Named after the service alone: AWS allows 32 characters and Pulumi appends 8 (lib/names.ts).
+    const tgName = targetGroupResourceName(s.name, suffix);
     const [tgArgs, tgOpts] = applyTransform(args.targetGroupTransform, tgName, {
       vpcId: args.vpcId,
       targetType: "ip",

@@ -81,9 +81,9 @@ export function readDeployment(r: Reader, key: string, value: unknown, service: 
     minHealthyPercent,
     maxPercent,
     bakeMinutes,
-    stepPercent: r.number(`${key}.stepPercent`, o.stepPercent, 3, 100) ?? DEPLOYMENT_DEFAULTS.stepPercent,
+    stepPercent: tenths(r, `${key}.stepPercent`, o.stepPercent, 3, 100) ?? DEPLOYMENT_DEFAULTS.stepPercent,
     stepBakeMinutes: r.integer(`${key}.stepBakeMinutes`, o.stepBakeMinutes, 0, 1440) ?? DEPLOYMENT_DEFAULTS.stepBakeMinutes,
-    canaryPercent: r.number(`${key}.canaryPercent`, o.canaryPercent, 0.1, 100) ?? DEPLOYMENT_DEFAULTS.canaryPercent,
+    canaryPercent: tenths(r, `${key}.canaryPercent`, o.canaryPercent, 0.1, 100) ?? DEPLOYMENT_DEFAULTS.canaryPercent,
     canaryBakeMinutes: r.integer(`${key}.canaryBakeMinutes`, o.canaryBakeMinutes, 0, 1440) ?? DEPLOYMENT_DEFAULTS.canaryBakeMinutes,
     testTraffic: r.boolean(`${key}.testTraffic`, o.testTraffic) ?? strategy !== "rolling",
     approval,
@@ -92,6 +92,17 @@ export function readDeployment(r: Reader, key: string, value: unknown, service: 
     ),
     checkTimeoutMinutes: checkTimeoutMinutes ?? DEPLOYMENT_DEFAULTS.checkTimeoutMinutes + (approval?.timeoutMinutes ?? 0) + (strategy === "rolling" ? 0 : bakeMinutes),
   };
+}
+
+/** ECS takes traffic percentages in multiples of 0.1 (LinearConfiguration, CanaryConfiguration). */
+function tenths(r: Reader, key: string, value: unknown, min: number, max: number): number | undefined {
+  const n = r.number(key, value, min, max);
+  if (n === undefined) return undefined;
+  if (Math.abs(n * 10 - Math.round(n * 10)) > 1e-9) {
+    r.report(key, value, `a multiple of 0.1 from ${min} to ${max} (ECS shifts traffic in tenths of a percent)`);
+    return undefined;
+  }
+  return Math.round(n * 10) / 10;
 }
 
 function readApproval(r: Reader, key: string, value: unknown): ApprovalConfig | undefined {

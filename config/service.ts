@@ -49,7 +49,11 @@ const CAPACITY_SHORTHANDS: Record<string, CapacityMix> = {
 
 const SERVICE_NAME = /^[a-z][a-z0-9-]{0,23}$/;
 const STAGE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
-const PATH_PATTERN = /^\/[A-Za-z0-9_\-.$/~"'@:+*?&]*$/;
+/** ALB path patterns: at most 128 characters (we require a leading /). */
+const MAX_PATH_PATTERN = 128;
+const PATH_PATTERN = /^\/[A-Za-z0-9_\-.$/~"'@:+*?&]{0,127}$/;
+/** Condition values one ALB listener rule takes (ELB quotas: not adjustable). */
+export const RULE_CONDITION_VALUES = 5;
 const ROOT_USERS = ["root", "0", "0:0", "root:root"];
 
 export function readServices(r: Reader, key: string, value: unknown, stackArch: Architecture): ServiceConfig[] {
@@ -90,7 +94,11 @@ function readService(r: Reader, key: string, name: string, value: unknown, stack
 
   const port = r.integer(`${key}.port`, o.port, 1, 65535);
   const paths = (r.list(`${key}.paths`, o.paths) ?? []).flatMap(
-    (p, i) => r.string(`${key}.paths[${i}]`, p, { pattern: PATH_PATTERN, describe: "a path pattern starting with /, e.g. /api/*" }) ?? [],
+    (p, i) =>
+      r.string(`${key}.paths[${i}]`, p, {
+        pattern: PATH_PATTERN,
+        describe: `a path pattern of 1-${MAX_PATH_PATTERN} characters starting with /, of A-Z a-z 0-9 _ - . $ / ~ " ' @ : + & * ?, e.g. /api/*`,
+      }) ?? [],
   );
   if (paths.length > 0 && port === undefined) r.report(`${key}.paths`, o.paths, "nothing unless the service has a port");
 
@@ -99,6 +107,12 @@ function readService(r: Reader, key: string, name: string, value: unknown, stack
   const maxCount = r.integer(`${key}.maxCount`, o.maxCount, 0, 5000) ?? Math.max(desiredCount, minCount);
   if (minCount > desiredCount) r.report(`${key}.minCount`, minCount, `at most desiredCount (${desiredCount})`);
   if (desiredCount > maxCount) r.report(`${key}.maxCount`, maxCount, `at least desiredCount (${desiredCount})`);
+  const deployment = readDeployment(r, `${key}.deployment`, o.deployment, { port, desiredCount });
+  // A listener rule takes at most 5 condition values; the test-traffic header is one of them.
+  const maxPaths = RULE_CONDITION_VALUES - (deployment.strategy !== "rolling" && deployment.testTraffic ? 1 : 0);
+  if (paths.length > maxPaths) {
+    r.report(`${key}.paths`, o.paths, `at most ${maxPaths} path patterns: a load balancer rule takes ${RULE_CONDITION_VALUES} condition values${maxPaths < RULE_CONDITION_VALUES ? " and the test-traffic header takes one" : ""}; use a common prefix such as /api/*`);
+  }
 
   const user = r.string(`${key}.user`, o.user, { pattern: /^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$/, describe: "a user (and group), e.g. 1000:1000" }) ?? SERVICE_DEFAULTS.user;
   if (ROOT_USERS.includes(user)) r.report(`${key}.user`, user, "a non-root user, e.g. 1000:1000 (containers never run as root)");
@@ -111,12 +125,13 @@ function readService(r: Reader, key: string, name: string, value: unknown, stack
     port,
     paths,
     healthCheckPath:
-      r.string(`${key}.healthCheckPath`, o.healthCheckPath, { pattern: /^\/\S*$/, describe: "a path starting with /" }) ?? SERVICE_DEFAULTS.healthCheckPath,
+      r.string(`${key}.healthCheckPath`, o.healthCheckPath, { pattern: /^\/\S{0,1023}$/, describe: "a path of 1-1024 characters starting with /, without spaces" }) ??
+      SERVICE_DEFAULTS.healthCheckPath,
     desiredCount,
     minCount,
     maxCount,
     capacity: readCapacity(r, `${key}.capacity`, o.capacity),
-    deployment: readDeployment(r, `${key}.deployment`, o.deployment, { port, desiredCount }),
+    deployment,
     autoscaling: readAutoscaling(r, `${key}.autoscaling`, o.autoscaling, { port, minCount, maxCount, strategy: readStrategyOnly(o.deployment) }),
     healthCheck: readHealthCheck(r, `${key}.healthCheck`, o.healthCheck),
     ...readFilesystemAndExec(r, key, o),
@@ -197,7 +212,7 @@ function readHealthCheck(r: Reader, key: string, value: unknown): ContainerHealt
   return {
     command: command ?? [],
     interval: r.integer(`${key}.interval`, o.interval, 5, 300) ?? HEALTH_CHECK_DEFAULTS.interval,
-    timeout: r.integer(`${key}.timeout`, o.timeout, 2, 120) ?? HEALTH_CHECK_DEFAULTS.timeout,
+    timeout: r.integer(`${key}.timeout`, o.timeout, 2, 60) ?? HEALTH_CHECK_DEFAULTS.timeout,
     retries: r.integer(`${key}.retries`, o.retries, 1, 10) ?? HEALTH_CHECK_DEFAULTS.retries,
     startPeriod: r.integer(`${key}.startPeriod`, o.startPeriod, 0, 300) ?? HEALTH_CHECK_DEFAULTS.startPeriod,
   };

@@ -26,6 +26,7 @@ export const PAUSE_STAGES = [
   "PRE_SCALE_UP",
   "POST_SCALE_UP",
   "POST_TEST_TRAFFIC_SHIFT",
+  "PRE_PRODUCTION_TRAFFIC_SHIFT",
   "POST_PRODUCTION_TRAFFIC_SHIFT",
 ] as const;
 export type PauseStage = (typeof PAUSE_STAGES)[number];
@@ -178,7 +179,8 @@ export interface LoadBalancerConfig {
   /** Refuse deletion of the load balancer. */
   deletionProtection: boolean;
   idleTimeout: number;
-  accessLogs?: { bucket: string; prefix?: string };
+  /** `create`: a bucket Ferry makes for this load balancer; `existing`: a bucket of the team's own. */
+  accessLogs?: { mode: "create" } | { mode: "existing"; bucket: string; prefix?: string };
 }
 
 export interface ClusterConfig {

@@ -4,6 +4,7 @@
  * that lists every problem with its full key, the value given and what is allowed.
  * Each section has its own file; this one holds the top-level keys and the cross-section rules.
  */
+import { nameProblems } from "../lib/names";
 import { readImage } from "./image";
 import { readNetwork } from "./network";
 import { ConfigError, Reader } from "./reader";
@@ -110,6 +111,16 @@ export function parseConfig(stack: string, raw: Record<string, string>, secretKe
     }
   }
 
+  const region = raw["aws:region"];
+  if (certificateArn && region && certificateArn.split(":")[3] !== region) {
+    r.report(k("certificateArn"), certificateArn, `an ACM certificate in the stack's region ${region}: a load balancer uses certificates of its own region only`);
+  }
+  const named = services.map((s) => ({ name: s.name, routed: s.port !== undefined, shiftsTraffic: s.deployment.strategy !== "rolling" }));
+  for (const p of nameProblems(stack, named)) {
+    if (p.subject === "stack") r.report("stack", stack, `a stack name AWS accepts in the names Ferry derives from it: ${p.limit}`);
+    else r.report(`${k("services")}.${p.subject}`, p.subject, `a shorter service name: ${p.limit}`);
+  }
+
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return { stack, build, imageRef, architecture, image, network, cluster, loadBalancer, certificateArn, logRetentionDays, promotion, services };
 }
@@ -158,17 +169,29 @@ function readCluster(r: Reader, key: string, value: unknown): ClusterConfig {
 
 function readLoadBalancer(r: Reader, key: string, value: unknown): LoadBalancerConfig {
   const o = r.object(key, value, ["deletionProtection", "idleTimeout", "accessLogs"]) ?? {};
-  const logs = r.object(`${key}.accessLogs`, o.accessLogs, ["bucket", "prefix"]);
-  let accessLogs: LoadBalancerConfig["accessLogs"];
-  if (logs) {
-    const bucket = r.string(`${key}.accessLogs.bucket`, logs.bucket, { pattern: BUCKET, describe: "an S3 bucket name that allows ELB log delivery" });
-    if (logs.bucket === undefined) r.report(`${key}.accessLogs.bucket`, undefined, "an S3 bucket name that allows ELB log delivery");
-    const prefix = r.string(`${key}.accessLogs.prefix`, logs.prefix, { pattern: /^[^/].*[^/]$|^[^/]$/, describe: "a key prefix without leading or trailing /" });
-    if (bucket) accessLogs = { bucket, prefix };
-  }
   return {
     deletionProtection: r.boolean(`${key}.deletionProtection`, o.deletionProtection) ?? false,
     idleTimeout: r.integer(`${key}.idleTimeout`, o.idleTimeout, 1, 4000) ?? 60,
-    accessLogs,
+    accessLogs: readAccessLogs(r, `${key}.accessLogs`, o.accessLogs),
   };
+}
+
+/** `true`: Ferry creates the log bucket; `{ bucket, prefix? }`: an existing bucket; `false` or unset: off. */
+function readAccessLogs(r: Reader, key: string, value: unknown): LoadBalancerConfig["accessLogs"] {
+  if (value === undefined || value === false || value === "false") return undefined;
+  if (value === true || value === "true") return { mode: "create" };
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    r.report(key, value, "true (Ferry creates the log bucket), false, or { bucket, prefix? } for a bucket of your own");
+    return undefined;
+  }
+  const logs = r.object(key, value, ["bucket", "prefix"]) ?? {};
+  const describe = "an S3 bucket name (3-63 lowercase letters, digits, '.' and '-') whose policy lets ELB deliver logs";
+  const bucket = r.string(`${key}.bucket`, logs.bucket, { pattern: BUCKET, describe });
+  if (logs.bucket === undefined) r.report(`${key}.bucket`, undefined, describe);
+  // ELB refuses a prefix that contains AWSLogs or starts or ends with "/".
+  const prefix = r.string(`${key}.prefix`, logs.prefix, {
+    pattern: /^(?!.*AWSLogs)[^/](?:.{0,1022}[^/])?$/,
+    describe: "a key prefix without a leading or trailing / and without \"AWSLogs\"",
+  });
+  return bucket ? { mode: "existing", bucket, prefix } : undefined;
 }

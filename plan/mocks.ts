@@ -59,6 +59,12 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
           repositoryUrl: `${FAKE_ACCOUNT}.dkr.ecr.${this.region}.amazonaws.com/${physical}`,
         });
         return { id: physical, state };
+      case "aws:s3/bucket:Bucket": {
+        // Autonamed buckets are lowercase and at most 63 characters.
+        const bucket = ((inputs.bucket as string | undefined) ?? `${name}-${h.slice(0, 7)}`).toLowerCase();
+        Object.assign(state, { bucket, arn: `arn:aws:s3:::${bucket}`, bucketRegionalDomainName: `${bucket}.s3.${this.region}.amazonaws.com` });
+        return { id: bucket, state };
+      }
       case "aws:ecs/cluster:Cluster":
         Object.assign(state, { name: physical, arn: this.arn("ecs", `cluster/${physical}`) });
         return { id: state.arn as string, state };

@@ -33,13 +33,13 @@ function setPath(obj: Record<string, unknown>, path: string, value: unknown): Re
 /** Flat config map as Pulumi hands it to the program. */
 function flat(data: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(data).map(([k, v]) => [`ferry:${k}`, typeof v === "object" ? JSON.stringify(v) : String(v)]),
+    Object.entries(data).map(([k, v]) => [k.includes(":") ? k : `ferry:${k}`, typeof v === "object" ? JSON.stringify(v) : String(v)]),
   );
 }
 
-function problemsFor(data: Record<string, unknown>, secretKeys: string[] = []): string[] {
+function problemsFor(data: Record<string, unknown>, secretKeys: string[] = [], stack = "test"): string[] {
   try {
-    parseConfig("test", flat(data), secretKeys);
+    parseConfig(stack, flat(data), secretKeys);
     return [];
   } catch (err) {
     expect(err).to.be.instanceOf(ConfigError);
@@ -130,31 +130,92 @@ const RULES: Rule[] = [
   { rule: "Dockerfile targets only in building stacks", path: "services.web.target", ok: undefined, bad: "runtime", says: "nothing in a stack that does not build" },
 ];
 
+const P = (n: number) => `/${"p".repeat(n - 1)}`;
+const CMD = ["CMD", "true"];
+
+/** AWS's limits, each just inside (ok) and just outside (bad); the source of each is named. */
+const BOUNDARIES: Rule[] = [
+  // ELBv2 PathPatternConditionConfig.Values: at most 128 characters each.
+  { rule: "a path pattern is at most 128 characters", path: "services.api", ok: { port: 9000, paths: [P(128)] }, bad: { port: 9000, paths: [P(129)] }, says: "a path pattern of 1-128 characters", key: "ferry:services.api.paths[0]", given: { "services.web": { port: 8080 } } },
+  // ELB quotas: 5 condition values per rule.
+  { rule: "a rolling service's paths fit one rule: 5", path: "services.api", ok: { port: 9000, paths: ["/a", "/b", "/c", "/d", "/e"] }, bad: { port: 9000, paths: ["/a", "/b", "/c", "/d", "/e", "/f"] }, says: "at most 5 path patterns", key: "ferry:services.api.paths", given: { "services.web": { port: 8080 } } },
+  { rule: "with test traffic the header takes one of the 5", path: "services.api", ok: { port: 9000, paths: ["/a", "/b", "/c", "/d"], deployment: { strategy: "blueGreen" } }, bad: { port: 9000, paths: ["/a", "/b", "/c", "/d", "/e"], deployment: { strategy: "blueGreen" } }, says: "at most 4 path patterns", key: "ferry:services.api.paths", given: { "services.web": { port: 8080 } } },
+  { rule: "without test traffic all 5 are paths", path: "services.api", ok: { port: 9000, paths: ["/a", "/b", "/c", "/d", "/e"], deployment: { strategy: "canary", testTraffic: false } }, bad: { port: 9000, paths: ["/a", "/b", "/c", "/d", "/e", "/f"], deployment: { strategy: "canary", testTraffic: false } }, says: "at most 5 path patterns", key: "ferry:services.api.paths", given: { "services.web": { port: 8080 } } },
+  // ELBv2 CreateTargetGroup HealthCheckPath: 1-1024 characters.
+  { rule: "a target group health-check path is at most 1024 characters", path: "services.web.healthCheckPath", ok: P(1024), bad: P(1025), says: "a path of 1-1024 characters" },
+  // ECS HealthCheck: timeout 2-60, interval 5-300, retries 1-10, startPeriod 0-300.
+  { rule: "container health check timeout at most 60 s", path: "services.web.healthCheck", ok: { command: CMD, timeout: 60 }, bad: { command: CMD, timeout: 61 }, says: "an integer from 2 to 60", key: "ferry:services.web.healthCheck.timeout" },
+  { rule: "container health check timeout at least 2 s", path: "services.web.healthCheck", ok: { command: CMD, timeout: 2 }, bad: { command: CMD, timeout: 1 }, says: "an integer from 2 to 60", key: "ferry:services.web.healthCheck.timeout" },
+  { rule: "container health check interval at most 300 s", path: "services.web.healthCheck", ok: { command: CMD, interval: 300 }, bad: { command: CMD, interval: 301 }, says: "an integer from 5 to 300", key: "ferry:services.web.healthCheck.interval" },
+  { rule: "container health check retries 1-10", path: "services.web.healthCheck", ok: { command: CMD, retries: 10 }, bad: { command: CMD, retries: 11 }, says: "an integer from 1 to 10", key: "ferry:services.web.healthCheck.retries" },
+  { rule: "container health check start period at most 300 s", path: "services.web.healthCheck", ok: { command: CMD, startPeriod: 300 }, bad: { command: CMD, startPeriod: 301 }, says: "an integer from 0 to 300", key: "ferry:services.web.healthCheck.startPeriod" },
+  // ECS LinearConfiguration.stepPercent: multiples of 0.1 from 3.0 to 100.0.
+  { rule: "linear steps are tenths of a percent", path: "services.web.deployment", ok: { strategy: "linear", stepPercent: 12.5 }, bad: { strategy: "linear", stepPercent: 12.55 }, says: "a multiple of 0.1 from 3 to 100", key: "ferry:services.web.deployment.stepPercent" },
+  { rule: "linear steps at most 100 percent", path: "services.web.deployment", ok: { strategy: "linear", stepPercent: 100 }, bad: { strategy: "linear", stepPercent: 100.1 }, says: "a number from 3 to 100", key: "ferry:services.web.deployment.stepPercent" },
+  // ECS CanaryConfiguration.canaryPercent: multiples of 0.1 from 0.1 to 100.0.
+  { rule: "canary shares are tenths of a percent", path: "services.web.deployment", ok: { strategy: "canary", canaryPercent: 0.2 }, bad: { strategy: "canary", canaryPercent: 0.15 }, says: "a multiple of 0.1 from 0.1 to 100", key: "ferry:services.web.deployment.canaryPercent" },
+  // ECS DeploymentLifecycleHook: PAUSE is refused only at TEST_TRAFFIC_SHIFT and PRODUCTION_TRAFFIC_SHIFT.
+  { rule: "PAUSE before production traffic is allowed, at it is not", path: "services.web.deployment", ok: { strategy: "linear", approval: { stage: "PRE_PRODUCTION_TRAFFIC_SHIFT" } }, bad: { strategy: "linear", approval: { stage: "PRODUCTION_TRAFFIC_SHIFT" } }, says: "ECS refuses PAUSE hooks at PRODUCTION_TRAFFIC_SHIFT", key: "ferry:services.web.deployment.approval.stage" },
+  // ELBv2 CreateListener: the certificate must be in the load balancer's region.
+  { rule: "the certificate is in the stack's region", path: "certificateArn", ok: "arn:aws:acm:eu-west-1:123456789012:certificate/abc-123", bad: "arn:aws:acm:us-east-1:123456789012:certificate/abc-123", says: "an ACM certificate in the stack's region eu-west-1", given: { "aws:region": "eu-west-1" } },
+  // Target group names: 32 characters, of which Pulumi's suffix takes 8: <service>-green at most 24.
+  { rule: "a traffic-shifting service's name fits its green target group name (18 characters)", path: "services", ok: { ["c".repeat(18)]: { port: 8080, deployment: { strategy: "blueGreen" } } }, bad: { ["c".repeat(19)]: { port: 8080, deployment: { strategy: "blueGreen" } } }, says: `"${"c".repeat(19)}-green" (25) must be at most 24`, key: `ferry:services.${"c".repeat(19)}` },
+  { rule: "a rolling service's name is free up to 24 characters", path: "services", ok: { ["c".repeat(24)]: { port: 8080 } }, bad: { ["c".repeat(25)]: { port: 8080 } }, says: "at most 24 characters", key: `ferry:services.${"c".repeat(25)}` },
+  // Access logs.
+  { rule: "access logs: true creates the bucket", path: "loadBalancer.accessLogs", ok: true, bad: "yes", says: "true (Ferry creates the log bucket), false, or { bucket, prefix? }" },
+  { rule: "an access log prefix never contains AWSLogs", path: "loadBalancer.accessLogs", ok: { bucket: "acme-logs", prefix: "alb/prod" }, bad: { bucket: "acme-logs", prefix: "AWSLogs/prod" }, says: "without \"AWSLogs\"", key: "ferry:loadBalancer.accessLogs.prefix" },
+];
+
 describe("config validation", () => {
   it("accepts the base config", () => {
     expect(problemsFor(base())).to.deep.equal([]);
   });
 
-  for (const r of RULES) {
+  for (const r of [...RULES, ...BOUNDARIES]) {
     describe(r.rule, () => {
       const make = (value: unknown) => {
         const data = base();
         for (const [p, v] of Object.entries(r.given ?? {})) setPath(data, p, v);
         return setPath(data, r.path, value);
       };
-      it(`accepts ${JSON.stringify(r.ok)}`, () => {
+      const show = (v: unknown) => (JSON.stringify(v) ?? "undefined").replace(/(.)\1{9,}/g, (run, c) => `${c}×${run.length}`);
+      it(`accepts ${show(r.ok)}`, () => {
         expect(problemsFor(make(r.ok))).to.deep.equal([]);
       });
-      it(`refuses ${JSON.stringify(r.bad)}, naming the key and what is allowed`, () => {
+      it(`refuses ${show(r.bad)}, naming the key and what is allowed`, () => {
         const problems = problemsFor(make(r.bad));
         const key = r.key ?? `ferry:${r.path}`;
         const hit = problems.find((p) => p.startsWith(`${key}: `));
         expect(hit, `a problem for ${key} among:\n${problems.join("\n")}`).to.be.a("string");
         expect(hit).to.contain(r.says);
-        if (r.bad !== undefined && typeof r.bad !== "object") expect(hit).to.contain(`got ${JSON.stringify(r.bad)}`);
+        // Messages shorten values past 200 characters.
+        if (r.bad !== undefined && typeof r.bad !== "object") expect(hit).to.contain(`got ${JSON.stringify(r.bad)}`.slice(0, 150));
       });
     });
   }
+
+  describe("stack names (resource names are made from them)", () => {
+    const routed = { imageRef: REF, services: { web: { port: 8080 } } };
+    const unrouted = (service: string) => ({ imageRef: REF, services: { [service]: {} } });
+    const cases: { stack: string; data: Record<string, unknown>; problem?: string }[] = [
+      // The load balancer: ferry-<stack> + 8 ≤ 32.
+      { stack: "a".repeat(18), data: routed },
+      { stack: "a".repeat(19), data: routed, problem: "load balancer names are at most 32 characters" },
+      // Without a load balancer the roles bound it: ferry-<stack>-<service>-execution + 8 ≤ 64.
+      { stack: "a".repeat(30), data: unrouted("w".repeat(9)) },
+      { stack: "a".repeat(30), data: unrouted("w".repeat(10)), problem: "IAM role names are at most 64 characters" },
+      { stack: "prod-eu-1", data: routed },
+      { stack: "Prod_EU", data: routed, problem: "lowercase letters, digits and hyphens" },
+      { stack: "prod-", data: routed, problem: "lowercase letters, digits and hyphens" },
+    ];
+    for (const c of cases) {
+      it(`${c.problem ? "refuses" : "accepts"} stack "${c.stack}" (${Object.keys(c.data.services as object)[0]})`, () => {
+        const problems = problemsFor(c.data, [], c.stack);
+        if (!c.problem) expect(problems).to.deep.equal([]);
+        else expect(problems.join("\n")).to.match(new RegExp(`^(stack|ferry:services\\.\\w+): got "${c.stack === "Prod_EU" || c.stack === "prod-" ? c.stack : "[a-z]+"}"; .*${c.problem}`, "m"));
+      });
+    }
+  });
 
   it("reports every problem at once", () => {
     const data = base();

@@ -3,6 +3,7 @@
  * every stack keeps (no public IPs, task ports open to the load balancer only, least-privilege IAM).
  */
 import { expect } from "chai";
+import { stackResourceName } from "../lib/names";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
@@ -55,6 +56,20 @@ describe("program", function () {
         expect((rule.securityGroups as string[])[0]).to.contain(albSg.name);
         expect(run.inputs(run.one("aws:ec2/securityGroup:SecurityGroup", `ferry-${stack}-worker-tasks`)).ingress).to.deep.equal([]);
       });
+
+      it("lets the load balancer reach only its services' tasks, on their ports", () => {
+        const run = runs[stack];
+        const albSg = run.one("aws:ec2/securityGroup:SecurityGroup", `ferry-${stack}-alb`);
+        // No inline egress: the provider removes AWS's allow-all default and manages none itself.
+        expect(run.inputs(albSg)).not.to.have.property("egress");
+        const taskSg = run.one("aws:ec2/securityGroup:SecurityGroup", `ferry-${stack}-web-tasks`);
+        const egress = run.ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").map((r) => run.inputs(r));
+        expect(egress).to.have.length(1); // web only: the worker has no port
+        expect(egress[0]).to.include({ ipProtocol: "tcp", fromPort: 8080, toPort: 8080, description: "to the web tasks on port 8080" });
+        expect(egress[0].securityGroupId).to.contain(albSg.name);
+        expect(egress[0].referencedSecurityGroupId).to.contain(taskSg.name);
+        expect(egress[0]).not.to.have.property("cidrIpv4");
+      });
     });
   }
 
@@ -88,9 +103,12 @@ describe("program", function () {
     }
   });
 
-  it("every child's name starts with its component's name", () => {
+  it("every child's name starts with its component's name (target groups: the service's, for AWS's 32 characters)", () => {
     for (const run of Object.values(runs)) {
-      for (const r of run.resources.filter((x) => x.parent !== null)) expect(r.name.startsWith(r.parent!), `${r.type} ${r.name} under ${r.parent}`).to.equal(true);
+      for (const r of run.resources.filter((x) => x.parent !== null)) {
+        const expected = r.type === "aws:lb/targetGroup:TargetGroup" ? r.parent!.slice(stackResourceName(run.result.stack).length + 1) : r.parent!;
+        expect(r.name.startsWith(expected), `${r.type} ${r.name} under ${r.parent}`).to.equal(true);
+      }
     }
   });
 });
