@@ -26,6 +26,8 @@ export interface PlannedResource {
 
 export interface ProgramRun {
   stack: string;
+  /** The stack's AWS region (`aws:region`, default us-east-1). */
+  region: string;
   config: FerryConfig;
   resources: PlannedResource[];
   invokes: RecordedInvoke[];
@@ -99,7 +101,7 @@ export async function runProgram(stack: string, stackConfig: StackConfig, option
       inputs: seen?.inputs ?? {},
     };
   });
-  return { stack, config, resources, invokes: mocks.invokes, outputs };
+  return { stack, region, config, resources, invokes: mocks.invokes, outputs };
 }
 
 function resolve<T>(out: pulumi.Output<T>): Promise<T> {
