@@ -9,7 +9,7 @@
  */
 import { DIGEST_REF } from "../config";
 import { RefusedError } from "./errors";
-import type { ExitCode } from "./errors";
+import { EXIT, ExitCode } from "../lib/exitCodes";
 import type { ScanFindings, UpdateRecord } from "./ports";
 
 export interface Release {
@@ -166,7 +166,7 @@ export type Outcome =
   | "unchanged"
   /** The update failed and the previous image was deployed again. */
   | "failed-restored"
-  /** The update failed and was not restored (asked not to). */
+  /** The update failed and was not restored (asked not to, or there was no previous image). */
   | "failed"
   /** The update failed and restoring the previous image failed too. */
   | "restore-failed";
@@ -175,11 +175,11 @@ export function exitCodeFor(outcome: Outcome): ExitCode {
   switch (outcome) {
     case "deployed":
     case "unchanged":
-      return 0;
+      return EXIT.ok;
     case "failed-restored":
+      return EXIT.failedRestored;
     case "failed":
-      return 1;
     case "restore-failed":
-      return 3;
+      return EXIT.notRestored;
   }
 }

@@ -1,20 +1,27 @@
 /**
  * Deploying one image reference to one stack, the way promotion and rollback both do it:
- * gates → set ferry:imageRef → preview → approval → up → release tags → optional git commit;
- * and on failure, the previous ferry:imageRef restored and deployed again.
+ * refusals → the stack's lease → gates → preview of a private copy of the stack file with the new
+ * ferry:imageRef → approval → update from that copy → the tracked stack file gets the one new line →
+ * release tags → optional git commit; and on failure, the previous image deployed again from the
+ * untouched stack file.
  *
- * Invariants: nothing changes before every refusal is decided (uncommitted stack file, invalid
- * target config, scan gate); a refusal after the config was set (not approved, locked, interrupted
- * during preview) puts the stack file back byte for byte; bookkeeping after a good deploy (tags,
- * commit) never undoes it, it only warns.
+ * Invariants: the tracked stack file changes only after the update succeeded, and then only in its
+ * ferry:imageRef line, so it always says what runs; nothing changes before every refusal is decided;
+ * one deploy per stack at a time, across machines (the lease, lease.ts); bookkeeping after a good
+ * deploy (tags, commit) never undoes it, it only warns.
  */
+import * as os from "os";
+import { randomBytes } from "crypto";
 import { ConfigError, FerryConfig, parseConfig } from "../config";
 import { pointerTag, releaseTag } from "../lib/imageTags";
+import { setStackValue } from "../lib/stackFile";
 import { stackConfigFromText } from "../plan/stackConfig";
 import { exitCodeFor, messages, Outcome, parseImageRef, scanGate, shortDigest } from "./decisions";
-import { OperationFailedError, RefusedError, StackLockedError } from "./errors";
+import { ExitCode, NotStartedError, OperationFailedError, PromotionRunningError, RefusedError, StackLockedError } from "./errors";
 import { EventSink, Step } from "./events";
-import { ChangeSummary, Ports } from "./ports";
+import { decideLease, decodeLease, encodeLease, Lease, LEASE_TAG } from "./lease";
+import { EngineEventLike } from "./events";
+import { ChangeSummary, Ports, UpdateRecord } from "./ports";
 
 /** Decides whether a previewed change goes ahead. */
 export type Approver = (request: ApprovalRequest) => Promise<boolean>;
@@ -25,6 +32,8 @@ export interface ApprovalRequest {
   previousRef?: string;
   generation: number;
   changes: ChangeSummary;
+  /** Aborted when the run is interrupted: an approval step waiting on a person should give up. */
+  signal?: AbortSignal;
 }
 
 export interface DeployRequest {
@@ -33,7 +42,7 @@ export interface DeployRequest {
   generation: number;
   /** The update message (from `messages`). */
   message: string;
-  /** What is being done, for the restore message ("promotion of generation 7"). */
+  /** What is being done, for the lease and the restore message ("promotion of generation 7"). */
   what: string;
   approve: Approver;
   /** Let CRITICAL scan findings through the gate. @default false */
@@ -43,13 +52,16 @@ export interface DeployRequest {
   /** Commit the stack file after a good deploy. @default false */
   commit?: boolean;
   onEvent?: EventSink;
+  /** Aborting cancels: before the update nothing changes; during it, the update is cancelled and restored. */
   signal?: AbortSignal;
+  /** Aborting forces the Pulumi CLI to stop at once (after `signal`); in-flight steps are abandoned. */
+  force?: AbortSignal;
 }
 
 export interface DeployResult {
   stack: string;
   outcome: Outcome;
-  exitCode: 0 | 1 | 2 | 3;
+  exitCode: ExitCode;
   ref: string;
   previousRef?: string;
   generation: number;
@@ -81,16 +93,70 @@ export function requireKnownStack(ports: Ports, stack: string, role: string): vo
   if (!known.includes(stack)) throw new RefusedError(`unknown ${role ? `${role} ` : ""}stack "${stack}": this project has ${known.map((s) => `"${s}"`).join(", ") || "no stacks"}`);
 }
 
+/** This run, as a lease holder. */
+function runIdentity(what: string): Lease {
+  const host = os.hostname();
+  let user = "someone";
+  try {
+    user = os.userInfo().username;
+  } catch {
+    // no passwd entry (containers): keep "someone"
+  }
+  return { id: randomBytes(6).toString("hex"), who: `${user}@${host}`, host, pid: process.pid, since: new Date().toISOString(), what };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Takes the stack's lease or refuses, naming who holds it. */
+async function takeLease(ports: Ports, stack: string, what: string, warn: (m: string) => void): Promise<Lease> {
+  const me = runIdentity(what);
+  const decision = decideLease(decodeLease(await ports.stacks.tag(stack, LEASE_TAG)), me, alive, stack);
+  if (!decision.take) throw new PromotionRunningError(stack, decision.holder, decision.hint);
+  if (decision.replaces) warn(`took over the lease of ${decision.replaces.what} (${decision.replaces.who}, since ${decision.replaces.since}): that process no longer runs`);
+  await ports.stacks.setTag(stack, LEASE_TAG, encodeLease(me));
+  // Two runs may both have read "free"; the tag keeps the last writer, and the other one backs off.
+  const holder = decodeLease(await ports.stacks.tag(stack, LEASE_TAG));
+  if (holder?.id !== me.id) throw new PromotionRunningError(stack, holder ?? me, "");
+  return me;
+}
+
+async function releaseLease(ports: Ports, stack: string, me: Lease, warn: (m: string) => void): Promise<void> {
+  try {
+    if (decodeLease(await ports.stacks.tag(stack, LEASE_TAG))?.id === me.id) await ports.stacks.removeTag(stack, LEASE_TAG);
+  } catch (err) {
+    warn(`could not release the lease on ${stack} (${(err as Error).message}); the next run on this machine takes it over, elsewhere run: ferry unlock --stack ${stack}`);
+  }
+}
+
+/** Removes a stack's lease whoever holds it (the run that held it is gone); returns what it removed. */
+export async function unlock(ports: Ports, stack: string): Promise<Lease | undefined> {
+  requireKnownStack(ports, stack, "");
+  const held = decodeLease(await ports.stacks.tag(stack, LEASE_TAG));
+  if (held) await ports.stacks.removeTag(stack, LEASE_TAG);
+  return held;
+}
+
+/** The newest update, as a key that changes with every update (the optimistic check before `up`). */
+async function newestUpdate(ports: Ports, stack: string): Promise<UpdateRecord | undefined> {
+  return (await ports.stacks.history(stack, 1))[0];
+}
+
+const sameUpdate = (a?: UpdateRecord, b?: UpdateRecord) => JSON.stringify([a?.startTime, a?.message, a?.result]) === JSON.stringify([b?.startTime, b?.message, b?.result]);
+
 export async function deploy(ports: Ports, req: DeployRequest): Promise<DeployResult> {
   const { stack, ref } = req;
   const step = (s: Step, message: string) => req.onEvent?.({ kind: "step", stack, step: s, message });
   const warn = (message: string) => req.onEvent?.({ kind: "warning", stack, message });
   const file = ports.files.relativePath(stack);
 
-  // 1. Refusals, before anything changes.
-  const dirty = await ports.repo.hasUncommittedChanges(file);
-  if (dirty) throw new RefusedError(`${file} has uncommitted changes; commit or discard them first (this deploy changes that file, and Pulumi Deployments reads it from git)`);
-  if (req.commit && dirty === undefined) throw new RefusedError(`--commit needs the project in a git work tree; ${file} is not in one`);
+  // 1. Refusals that need nothing but the files, before anything changes.
   parseImageRef(ref, "the image to deploy");
   const config = targetConfig(ports, stack);
   const previousRef = config.imageRef;
@@ -100,6 +166,14 @@ export async function deploy(ports: Ports, req: DeployRequest): Promise<DeployRe
     step("set-config", `${stack} already runs ${ref}; nothing to do`);
     return { ...base, outcome: "unchanged", exitCode: 0 };
   }
+
+  // 2. One deploy per stack: a run in progress is named first (its own stack file change may be
+  //    waiting for its commit), then the refusals that read git and ECR, then the lease is taken.
+  const holder = decideLease(decodeLease(await ports.stacks.tag(stack, LEASE_TAG)), runIdentity(req.what), alive, stack);
+  if (!holder.take) throw new PromotionRunningError(stack, holder.holder, holder.hint);
+  const dirty = await ports.repo.hasUncommittedChanges(file);
+  if (dirty) throw new RefusedError(`${file} has uncommitted changes; commit or discard them first (Ferry deploys what that file says, and Pulumi Deployments reads it from git)`);
+  if (req.commit && dirty === undefined) throw new RefusedError(`--commit needs the project in a git work tree; ${file} is not in one`);
   if (config.promotion.scanGate) {
     step("scan-gate", `reading ECR scan findings of ${shortDigest(parseImageRef(ref, "the image").digest)}`);
     const findings = await ports.registry.scanFindings(ref).catch((e: Error) => e);
@@ -107,48 +181,80 @@ export async function deploy(ports: Ports, req: DeployRequest): Promise<DeployRe
     if (!gate.pass) throw new RefusedError(`scan gate of "${stack}": ${gate.reason}`);
     step("scan-gate", gate.note);
   }
-
-  // 2. Set the config, preview, ask. From here a refusal puts the stack file back.
-  const snapshot = ports.files.read(stack);
-  const putBack = () => ports.files.write(stack, snapshot);
-  let changes: ChangeSummary;
+  const lease = await takeLease(ports, stack, req.what, warn);
   try {
-    step("set-config", `ferry:imageRef of ${stack}: ${previousRef ?? "(none)"} → ${ref}`);
-    await ports.stacks.setImageRef(stack, ref);
-    step("preview", `previewing ${stack}`);
-    changes = await ports.stacks.preview(stack, { onEvent: (event) => req.onEvent?.({ kind: "engine", stack, event }), signal: req.signal });
-    step("preview", describeChanges(changes));
-    if (req.signal?.aborted) throw new RefusedError("interrupted before the update started; nothing was changed");
-    step("approval", "waiting for approval");
-    if (!(await req.approve({ stack, ref, previousRef, generation: req.generation, changes }))) {
-      throw new RefusedError(`not approved; ${stack} was not changed`);
-    }
-    // An interrupt while someone was deciding: the update never starts.
-    if (req.signal?.aborted) throw new RefusedError("interrupted before the update started; nothing was changed");
-  } catch (err) {
-    putBack();
-    if (err instanceof OperationFailedError) {
-      throw new RefusedError(err.interrupted ? "interrupted before the update started; nothing was changed" : `preview of "${stack}" failed, nothing was changed: ${err.message}`);
-    }
-    throw err;
+    return await deployHoldingLease(ports, req, { base, step, warn, file });
+  } finally {
+    await releaseLease(ports, stack, lease, warn);
   }
+}
 
-  // 3. The update.
+type Base = Omit<DeployResult, "outcome" | "exitCode">;
+
+async function deployHoldingLease(
+  ports: Ports,
+  req: DeployRequest,
+  ctx: { file: string; base: Base; step: (s: Step, m: string) => void; warn: (m: string) => void },
+): Promise<DeployResult> {
+  const { stack, ref } = req;
+  const { file, base, step, warn } = ctx;
+  const before = await newestUpdate(ports, stack);
+
+  // 3. Preview and ask, from a private copy of the stack file: the tracked file stays as it is.
+  const snapshot = ports.files.read(stack);
+  const copy = ports.files.scratchCopy(stack, setStackValue(snapshot, "ferry:imageRef", ref));
+  const engine = { onEvent: (event: EngineEventLike) => req.onEvent?.({ kind: "engine", stack, event }), configFile: copy.path };
   try {
-    step("update", `updating ${stack}: ${req.message}`);
-    await ports.stacks.up(stack, req.message, { onEvent: (event) => req.onEvent?.({ kind: "engine", stack, event }), signal: req.signal });
-  } catch (err) {
-    if (err instanceof StackLockedError) {
-      putBack();
+    let changes: ChangeSummary;
+    try {
+      step("set-config", `ferry:imageRef of ${stack}: ${base.previousRef ?? "(none)"} → ${ref}`);
+      step("preview", `previewing ${stack}`);
+      changes = await ports.stacks.preview(stack, { ...engine, signal: req.signal, force: req.force });
+      step("preview", describeChanges(changes));
+      if (req.signal?.aborted) throw new RefusedError("interrupted before the update started; nothing was changed");
+      step("approval", "waiting for approval");
+      if (!(await req.approve({ stack, ref, previousRef: base.previousRef, generation: req.generation, changes, signal: req.signal }))) {
+        throw new RefusedError(req.signal?.aborted ? "interrupted before the update started; nothing was changed" : `not approved; ${stack} was not changed`);
+      }
+      // An interrupt while someone was deciding: the update never starts.
+      if (req.signal?.aborted) throw new RefusedError("interrupted before the update started; nothing was changed");
+      // Someone else deployed this stack since we started (a run that did not take the lease).
+      const now = await newestUpdate(ports, stack);
+      if (!sameUpdate(before, now)) {
+        throw new RefusedError(`stack "${stack}" was updated while this run waited ("${now?.message ?? "an update"}", ${now?.startTime ?? "just now"}); nothing was changed: look at what it runs now (ferry status --stack ${stack}), then run again`);
+      }
+    } catch (err) {
+      if (err instanceof OperationFailedError) {
+        throw new RefusedError(err.interrupted ? "interrupted before the update started; nothing was changed" : `preview of "${stack}" failed, nothing was changed: ${err.message}`);
+      }
       throw err;
     }
-    const error = err instanceof OperationFailedError && err.interrupted ? `interrupted: ${err.message}` : (err as Error).message;
-    return restoreAfterFailure(ports, req, { ...base, changes }, snapshot, error);
-  }
-  step("update", `${stack} now runs ${ref} (generation ${req.generation})`);
 
-  // 4. Bookkeeping: never undoes the deploy.
-  const result: DeployResult = { ...base, changes, outcome: "deployed", exitCode: 0 };
+    // 4. The update.
+    try {
+      step("update", `updating ${stack}: ${req.message}`);
+      const up = await ports.stacks.up(stack, req.message, { ...engine, signal: req.signal, force: req.force });
+      for (const w of up.warnings) {
+        base.warnings.push(w);
+        warn(w);
+      }
+    } catch (err) {
+      if (err instanceof StackLockedError || err instanceof NotStartedError) throw err;
+      const error = err instanceof OperationFailedError && err.interrupted ? `interrupted: ${err.message}` : (err as Error).message;
+      return restoreAfterFailure(ports, req, { ...base, changes }, error);
+    }
+    // The tracked stack file now says what runs: one line changes.
+    ports.files.write(stack, setStackValue(ports.files.read(stack), "ferry:imageRef", ref));
+    step("update", `${stack} now runs ${ref} (generation ${req.generation})`);
+    return await bookkeeping(ports, req, { ...base, changes, outcome: "deployed", exitCode: 0 }, file, step, warn);
+  } finally {
+    copy.dispose();
+  }
+}
+
+/** Tags and the commit after a good deploy: never undo it, only warn with the command that redoes them. */
+async function bookkeeping(ports: Ports, req: DeployRequest, result: DeployResult, file: string, step: (s: Step, m: string) => void, warn: (m: string) => void): Promise<DeployResult> {
+  const { stack, ref } = req;
   try {
     step("tag", `tagging ${shortDigest(parseImageRef(ref, "the image").digest)} as ${releaseTag(stack, req.generation)} and ${pointerTag(stack)}`);
     await ports.registry.tag(ref, releaseTag(stack, req.generation));
@@ -158,42 +264,36 @@ export async function deploy(ports: Ports, req: DeployRequest): Promise<DeployRe
     result.warnings.push(w);
     warn(w);
   }
-  if (!req.commit) result.uncommittedFile = file;
-  if (req.commit) {
-    try {
-      result.commit = await ports.repo.commit(file, `ferry: ${stack} runs ${ref} (generation ${req.generation})`);
-      step("commit", `committed ${file} as ${result.commit}`);
-    } catch (err) {
-      const w = `${stack} is deployed, but committing ${file} failed (${(err as Error).message}); commit it yourself, or Pulumi Deployments will undo this deploy on the next push`;
-      result.warnings.push(w);
-      warn(w);
-    }
+  if (!req.commit) {
+    result.uncommittedFile = file;
+    return result;
+  }
+  try {
+    result.commit = await ports.repo.commit(file, `ferry: ${stack} runs ${ref} (generation ${req.generation})`);
+    step("commit", `committed ${file} as ${result.commit}`);
+  } catch (err) {
+    const w = `${stack} is deployed, but committing ${file} failed (${(err as Error).message}); Pulumi Deployments would undo this deploy on the next push. Commit it: git commit -m "ferry: ${stack} runs generation ${req.generation}" -- ${file}`;
+    result.warnings.push(w);
+    warn(w);
   }
   return result;
 }
 
-async function restoreAfterFailure(
-  ports: Ports,
-  req: DeployRequest,
-  base: Omit<DeployResult, "outcome" | "exitCode">,
-  snapshot: string,
-  error: string,
-): Promise<DeployResult> {
+async function restoreAfterFailure(ports: Ports, req: DeployRequest, base: Base, error: string): Promise<DeployResult> {
   const { stack } = req;
   const step = (s: Step, message: string) => req.onEvent?.({ kind: "step", stack, step: s, message });
   step("update", `update of ${stack} failed: ${error}`);
   if (req.restore === false || !base.previousRef) {
     const why = req.restore === false ? "restore was turned off" : "the stack had no previous image";
-    step("restore", `not restoring: ${why}; ${ports.files.relativePath(stack)} keeps ${req.ref}`);
+    step("restore", `not restoring: ${why}; ${ports.files.relativePath(stack)} still says ${base.previousRef ?? "(none)"}, the stack may run parts of ${req.ref}`);
     const outcome: Outcome = "failed";
     return { ...base, outcome, exitCode: exitCodeFor(outcome), error };
   }
-  // The stack file goes back to exactly what it was; then the previous image is deployed again.
-  ports.files.write(stack, snapshot);
+  // The stack file was never changed: deploying it again brings the previous image back.
   step("restore", `restoring ${stack} to ${base.previousRef}`);
   try {
     // Not the caller's signal: an interrupt already cancelled the failed update, the restore must run.
-    await ports.stacks.up(stack, messages.restore(base.previousRef, req.what), { onEvent: (event) => req.onEvent?.({ kind: "engine", stack, event }) });
+    await ports.stacks.up(stack, messages.restore(base.previousRef, req.what), { onEvent: (event) => req.onEvent?.({ kind: "engine", stack, event }), force: req.force });
     step("restore", `${stack} runs ${base.previousRef} again`);
     const outcome: Outcome = "failed-restored";
     return { ...base, outcome, exitCode: exitCodeFor(outcome), error };

@@ -19,21 +19,37 @@ export interface UpdateRecord {
 
 export interface OperationOptions {
   onEvent?: (event: EngineEventLike) => void;
+  /** Aborting cancels the operation: exactly one interrupt reaches the CLI. */
   signal?: AbortSignal;
+  /** Aborting forces the CLI to stop at once (a second interrupt): in-flight steps are abandoned. */
+  force?: AbortSignal;
+  /** Deploy with the config in this file instead of `Pulumi.<stack>.yaml` (the CLI's --config-file). */
+  configFile?: string;
+}
+
+export interface UpResult {
+  changes: ChangeSummary;
+  /** The update succeeded, but something read after it (outputs, summary) failed: said, never undone. */
+  warnings: string[];
 }
 
 /** A Pulumi stack of this project (LocalWorkspace in production). */
 export interface StackPort {
   /** Stack outputs (plain values); undefined when the stack was never deployed or does not exist. */
   outputs(stack: string): Promise<Record<string, unknown> | undefined>;
-  /** Sets `ferry:imageRef` the way `pulumi config set` does (writes `Pulumi.<stack>.yaml`). */
-  setImageRef(stack: string, ref: string): Promise<void>;
-  /** Throws StackLockedError for a concurrent update, OperationFailedError otherwise. */
+  /**
+   * Throws StackLockedError for a concurrent update, NotStartedError when the CLI or backend cannot
+   * run it, OperationFailedError otherwise.
+   */
   preview(stack: string, options: OperationOptions): Promise<ChangeSummary>;
-  /** Throws StackLockedError for a concurrent update, OperationFailedError (interrupted on abort) otherwise. */
-  up(stack: string, message: string, options: OperationOptions): Promise<ChangeSummary>;
-  /** Newest first. */
+  /** Throws StackLockedError for a concurrent update, NotStartedError when it never started, OperationFailedError (interrupted on abort) otherwise. */
+  up(stack: string, message: string, options: OperationOptions): Promise<UpResult>;
+  /** Newest first. Throws NotStartedError when the history cannot be read. */
   history(stack: string, limit: number): Promise<UpdateRecord[]>;
+  /** A stack tag's value (kept in the backend, seen by every machine); undefined when unset. */
+  tag(stack: string, name: string): Promise<string | undefined>;
+  setTag(stack: string, name: string, value: string): Promise<void>;
+  removeTag(stack: string, name: string): Promise<void>;
 }
 
 /** The project's stack files (`Pulumi.<stack>.yaml`) on disk. */
@@ -45,6 +61,8 @@ export interface StackFilesPort {
   relativePath(stack: string): string;
   read(stack: string): string;
   write(stack: string, text: string): void;
+  /** A private copy of a stack file with this text, for `configFile`; `dispose` removes it. */
+  scratchCopy(stack: string, text: string): { path: string; dispose(): void };
 }
 
 /** Scan findings of an image: counts by severity over all its platform images. */

@@ -1,6 +1,6 @@
 /** `ferry approve|reject --stack <stack> [--service <name>]`: answer a deployment paused for approval. */
 import { parseArgs } from "util";
-import { usageOf } from "./main";
+import { usageOf } from "./usage";
 import { progress } from "./progress";
 import { defaultContext } from "./context";
 import { Terminal, UsageError } from "./terminal";

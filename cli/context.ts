@@ -12,5 +12,7 @@ export interface CommandContext extends Interaction {
 
 export function defaultContext(term: Terminal = processTerminal): CommandContext {
   const workDir = findProjectDir(process.cwd()) ?? PROJECT_DIR;
-  return { term, workDir, ferry: createFerry({ workDir }), interactive: !!process.stdin.isTTY, tty: !!process.stderr.isTTY };
+  // FERRY_PULUMI names the Pulumi CLI binary; the default is "pulumi" on PATH.
+  const ferry = createFerry({ workDir, pulumi: process.env.FERRY_PULUMI || undefined });
+  return { term, workDir, ferry, interactive: !!process.stdin.isTTY, tty: !!process.stderr.isTTY };
 }

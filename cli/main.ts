@@ -1,28 +1,26 @@
 /**
  * The `ferry` command: one verb per file, dispatched from one table, each loaded only when used (so
- * `ferry plan` does not load the Automation API or the AWS SDK). Maps failures to exit codes:
- * 0 success, 1 deploy failed (and was rolled back), 2 refused / bad input, 3 rollback failed too.
+ * `ferry plan` does not load the Automation API or the AWS SDK). Maps failures to the exit codes of
+ * lib/exitCodes.ts: a failure Ferry means carries its code; anything else is an internal error.
  */
 import { EXIT } from "./exitCodes";
 import { processTerminal, Terminal, UsageError } from "./terminal";
+import { USAGE, Verb } from "./usage";
 
 type Run = (argv: string[], term: Terminal) => Promise<number>;
 
-const VERBS: Record<string, { usage: string; load: () => Promise<Run> }> = {
-  plan: { usage: "ferry plan --stack <name> [--config-file <file>] [--json]", load: async () => (await import("./plan")).plan },
-  promote: { usage: "ferry promote --from <stack> --to <stack> [--yes] [--allow-critical] [--no-restore] [--commit]", load: async () => (await import("./promote")).promoteCommand },
-  rollback: { usage: "ferry rollback --stack <stack> [--to <generation|digest>] [--yes] [--allow-critical] [--no-restore] [--commit]", load: async () => (await import("./rollback")).rollbackCommand },
-  status: { usage: "ferry status [--stack <stack>]... [--json]", load: async () => (await import("./status")).statusCommand },
-  approve: { usage: "ferry approve --stack <stack> [--service <name>]", load: async () => (await import("./approve")).approveCommand },
-  reject: { usage: "ferry reject --stack <stack> [--service <name>]", load: async () => (await import("./approve")).rejectCommand },
-  tag: { usage: "ferry tag --stack <stack>", load: async () => (await import("./tag")).tagCommand },
+const VERBS: Record<Verb, () => Promise<Run>> = {
+  plan: async () => (await import("./plan")).plan,
+  promote: async () => (await import("./promote")).promoteCommand,
+  rollback: async () => (await import("./rollback")).rollbackCommand,
+  status: async () => (await import("./status")).statusCommand,
+  approve: async () => (await import("./approve")).approveCommand,
+  reject: async () => (await import("./approve")).rejectCommand,
+  tag: async () => (await import("./tag")).tagCommand,
+  unlock: async () => (await import("./unlock")).unlockCommand,
 };
 
-export function usageOf(verb: string): string {
-  return `usage: ${VERBS[verb].usage}`;
-}
-
-export const USAGE = `usage: ferry <command> [options]\n\ncommands:\n${Object.values(VERBS).map((v) => `  ${v.usage}`).join("\n")}\n\nexit codes: 0 success, 1 deploy failed (rolled back), 2 refused or bad input, 3 rollback failed too\n`;
+export { USAGE };
 
 export async function main(argv: string[], term: Terminal = processTerminal): Promise<number> {
   const [verb, ...rest] = argv;
@@ -30,21 +28,25 @@ export async function main(argv: string[], term: Terminal = processTerminal): Pr
     term.out(USAGE);
     return verb ? EXIT.ok : EXIT.refused;
   }
-  const command = VERBS[verb];
-  if (!command) {
+  const load = VERBS[verb as Verb];
+  if (!load) {
     term.err(`ferry: unknown command "${verb}"\n${USAGE}`);
     return EXIT.refused;
   }
   try {
-    return await (await command.load())(rest, term);
+    return await (await load())(rest, term);
   } catch (err) {
     const e = err as Error & { code?: string; exitCode?: number };
-    // RefusedError and its kinds carry exitCode 2; checked by shape so plan does not load the automation modules.
-    if (err instanceof UsageError || e.exitCode === EXIT.refused || e.code?.startsWith("ERR_PARSE_ARGS")) {
+    if (err instanceof UsageError || e.code?.startsWith("ERR_PARSE_ARGS")) {
       term.err(`ferry ${verb}: ${e.message}\n`);
       return EXIT.refused;
     }
-    term.err(`ferry ${verb}: ${process.env.FERRY_DEBUG ? (e.stack ?? e.message) : e.message}\n`);
-    return EXIT.failed;
+    // Ferry's own errors carry their exit code (checked by shape, so plan does not load the automation modules).
+    if (typeof e.exitCode === "number" && (Object.values(EXIT) as number[]).includes(e.exitCode)) {
+      term.err(`ferry ${verb}: ${e.message}\n`);
+      return e.exitCode;
+    }
+    term.err(`ferry ${verb}: internal error: ${process.env.FERRY_DEBUG ? (e.stack ?? e.message) : `${e.message} (FERRY_DEBUG=1 shows where)`}\n`);
+    return EXIT.internal;
   }
 }

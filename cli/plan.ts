@@ -3,7 +3,7 @@
  * program under the mock runtime with the stack's config; needs no credentials, network or CLI.
  */
 import { parseArgs } from "util";
-import { usageOf } from "./main";
+import { usageOf } from "./usage";
 import { ConfigError } from "../config";
 import { planDocument, planText } from "../plan/render";
 import { PROJECT, PROJECT_DIR, runProgram } from "../plan/run";

@@ -1,6 +1,6 @@
 /** `ferry promote --from <stack> --to <stack>`: deploy the image one stack runs to another. */
 import { parseArgs } from "util";
-import { usageOf } from "./main";
+import { usageOf } from "./usage";
 import { DEPLOY_OPTIONS, deploySettings, runDeploy } from "./deployCommand";
 import { defaultContext } from "./context";
 import { Terminal, UsageError } from "./terminal";

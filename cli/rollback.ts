@@ -1,6 +1,6 @@
 /** `ferry rollback --stack <stack> [--to <generation|digest>]`: deploy an earlier release again. */
 import { parseArgs } from "util";
-import { usageOf } from "./main";
+import { usageOf } from "./usage";
 import { DEPLOY_OPTIONS, deploySettings, runDeploy } from "./deployCommand";
 import { defaultContext } from "./context";
 import { Terminal, UsageError } from "./terminal";

@@ -1,6 +1,6 @@
 /** `ferry tag --stack <stack>`: write the release tags of what a stack runs (redo after a warning). */
 import { parseArgs } from "util";
-import { usageOf } from "./main";
+import { usageOf } from "./usage";
 import { progress } from "./progress";
 import { defaultContext } from "./context";
 import { Terminal, UsageError } from "./terminal";

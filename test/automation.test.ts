@@ -6,9 +6,12 @@
 import { expect } from "chai";
 import { createFerry } from "../automation";
 import { exitCodeFor, messages, nextGeneration, parseMessage, releases, rollbackTarget, scanGate } from "../automation/decisions";
-import { RefusedError, StackLockedError } from "../automation/errors";
+import * as os from "os";
+import { NotStartedError, PromotionRunningError, RefusedError, StackLockedError } from "../automation/errors";
+import { encodeLease } from "../automation/lease";
 import type { FerryEvent } from "../automation/events";
 import type { UpdateRecord } from "../automation/ports";
+import { setStackValue } from "../lib/stackFile";
 import { memoryPorts, MemoryStack, ref, REPO } from "./support/memoryPorts";
 
 const yes = async () => true;
@@ -34,7 +37,7 @@ function world(overrides: Partial<Record<string, MemoryStack>> = {}) {
     ...overrides,
   } as Record<string, MemoryStack>;
   const ports = memoryPorts(stacks);
-  ports.stacks.setImageRef("staging", ref("b"));
+  ports.files.write("staging", setStackValue(ports.files.read("staging"), "ferry:imageRef", ref("b")));
   ports.stacks.log = [];
   const events: FerryEvent[] = [];
   return { ports, ferry: createFerry({ workDir: "/nowhere", ports }), events, onEvent: (e: FerryEvent) => events.push(e) };
@@ -102,7 +105,7 @@ describe("automation", () => {
     });
 
     it("maps outcomes to exit codes", () => {
-      expect(["deployed", "unchanged", "failed-restored", "failed", "restore-failed"].map((o) => exitCodeFor(o as never))).to.deep.equal([0, 0, 1, 1, 3]);
+      expect(["deployed", "unchanged", "failed-restored", "failed", "restore-failed"].map((o) => exitCodeFor(o as never))).to.deep.equal([0, 0, 1, 3, 3]);
     });
   });
 
@@ -112,7 +115,9 @@ describe("automation", () => {
       const result = await w.ferry.promote({ from: "dev", to: "staging", approve: yes, onEvent: w.onEvent });
       expect(result).to.deep.include({ outcome: "deployed", exitCode: 0, ref: ref("d"), previousRef: ref("b"), generation: 3, uncommittedFile: "Pulumi.staging.yaml" });
       expect(w.ports.files.imageRef("staging")).to.equal(ref("d"));
-      expect(w.ports.stacks.log).to.deep.equal(["outputs dev", `set staging ${ref("d")}`, "preview staging", `up staging ferry: promote ${ref("d")} from dev as generation 3`]);
+      // Previewed and deployed from a private copy pinning the new ref, under the stack's lease.
+      expect(w.ports.stacks.log).to.deep.equal(["outputs dev", "tag staging ferry:deploying", `preview staging ${ref("d")}`, `up staging ferry: promote ${ref("d")} from dev as generation 3`, "untag staging ferry:deploying"]);
+      expect(w.ports.files.copies.size, "private copies removed").to.equal(0);
       expect(w.ports.registry.tags).to.deep.equal([`release-staging-3 ${ref("d")}`, `stack-staging ${ref("d")}`]);
       expect(w.events.filter((e) => e.kind === "step").map((e) => (e as { step: string }).step)).to.include.members(["read-source", "set-config", "preview", "approval", "update", "tag"]);
     });
@@ -121,10 +126,10 @@ describe("automation", () => {
       const w = world();
       let seen: unknown;
       await w.ferry.promote({ from: "dev", to: "staging", approve: async (req) => ((seen = req), true) });
-      expect(seen).to.deep.equal({ stack: "staging", ref: ref("d"), previousRef: ref("b"), generation: 3, changes: { update: 2, same: 30 } });
+      expect(seen).to.deep.equal({ stack: "staging", ref: ref("d"), previousRef: ref("b"), generation: 3, changes: { update: 2, same: 30 }, signal: undefined });
     });
 
-    it("not approved: refused, and the stack file is put back byte for byte", async () => {
+    it("not approved: refused, the stack file never touched", async () => {
       const w = world();
       const before = w.ports.files.read("staging");
       const err = await refusal(w.ferry.promote({ from: "dev", to: "staging", approve: no }));
@@ -197,12 +202,12 @@ describe("automation", () => {
       expect(result).to.deep.include({ outcome: "restore-failed", exitCode: 3, error: "boom", restoreError: "boom" });
     });
 
-    it("restore turned off: exit 1, the new ref stays in the stack file", async () => {
+    it("restore turned off: exit 3 (not brought back), the stack file still says the previous ref", async () => {
       const w = world();
       w.ports.stacks.stacks.staging.failUp = { message: "boom" };
       const result = await w.ferry.promote({ from: "dev", to: "staging", approve: yes, restore: false });
-      expect(result).to.deep.include({ outcome: "failed", exitCode: 1 });
-      expect(w.ports.files.imageRef("staging")).to.equal(ref("d"));
+      expect(result).to.deep.include({ outcome: "failed", exitCode: 3 });
+      expect(w.ports.files.imageRef("staging")).to.equal(ref("b"));
       expect(w.ports.stacks.log.filter((l) => l.startsWith("up"))).to.have.length(1);
     });
 
@@ -217,7 +222,7 @@ describe("automation", () => {
       expect(w.ports.stacks.log.filter((l) => l.startsWith("up"))).to.have.length(2);
     });
 
-    it("an interrupt while approval is pending: the update never starts, the file is put back", async () => {
+    it("an interrupt while approval is pending: the update never starts, the file untouched", async () => {
       const w = world();
       const controller = new AbortController();
       const before = w.ports.files.read("staging");
@@ -249,7 +254,144 @@ describe("automation", () => {
       const w = world();
       w.ports.repo.inRepo = false;
       await refusal(w.ferry.promote({ from: "dev", to: "staging", approve: yes, commit: true }));
-      expect(w.ports.stacks.log.filter((l) => l.startsWith("set"))).to.deep.equal([]);
+      expect(w.ports.stacks.log.filter((l) => !l.startsWith("outputs"))).to.deep.equal([]);
+    });
+
+    it("changes exactly the ferry:imageRef line of the stack file, after the update succeeded", async () => {
+      const w = world();
+      const before = w.ports.files.read("staging");
+      let duringUp = "";
+      w.ports.stacks.stacks.staging.duringUp = async () => void (duringUp = w.ports.files.read("staging"));
+      await w.ferry.promote({ from: "dev", to: "staging", approve: yes });
+      expect(duringUp, "the tracked file during the update").to.equal(before);
+      const changed = w.ports.files.read("staging").split("\n").filter((line, i) => line !== before.split("\n")[i]);
+      expect(changed).to.deep.equal([`  ferry:imageRef: ${ref("d")}`]);
+    });
+
+    describe("two deploys of one stack", () => {
+      it("the second, started while the first waits for approval, is refused naming it (exit 2), and the first completes", async () => {
+        const w = world();
+        let second: unknown;
+        const first = await w.ferry.promote({
+          from: "dev",
+          to: "staging",
+          approve: async () => {
+            second = await w.ferry.rollback({ stack: "staging", approve: yes }).catch((e: unknown) => e);
+            return true;
+          },
+        });
+        expect(second).to.be.instanceOf(PromotionRunningError);
+        expect((second as PromotionRunningError).exitCode).to.equal(2);
+        expect((second as Error).message).to.match(/^promotion of generation 3 of "staging" is running \(\S+@\S+, since \d{4}-\d\d-\d\dT[\d:.]+Z\); nothing was changed\. Wait for it to finish/);
+        expect((second as Error).message).not.to.contain("uncommitted");
+        expect(first.outcome).to.equal("deployed");
+        expect(w.ports.files.imageRef("staging")).to.equal(ref("d"));
+        expect(w.ports.stacks.stacks.staging.tags).to.deep.equal({}, "the lease is released");
+      });
+
+      it("the second, started while the first updates, is refused the same way; the file equals what runs", async () => {
+        const w = world();
+        let second: unknown;
+        w.ports.stacks.stacks.staging.duringUp = async () => {
+          w.ports.stacks.stacks.staging.duringUp = undefined;
+          second = await w.ferry.promote({ from: "dev", to: "staging", approve: yes }).catch((e: unknown) => e);
+        };
+        await w.ferry.promote({ from: "dev", to: "staging", approve: yes });
+        expect(second).to.be.instanceOf(PromotionRunningError);
+        expect(w.ports.files.imageRef("staging")).to.equal(w.ports.stacks.stacks.staging.outputs!.imageRef);
+      });
+
+      it("both read the lease free at once: the later writer holds it, the other backs off before any preview", async () => {
+        const w = world();
+        const stacks = w.ports.stacks;
+        const setTag = stacks.setTag.bind(stacks);
+        // Interleave: A reads free, B reads free, A writes, B writes; then each reads back.
+        let gate!: () => void;
+        const bothWrote = new Promise<void>((r) => (gate = r));
+        let writes = 0;
+        stacks.setTag = async (stack, name, value) => {
+          await setTag(stack, name, value);
+          if (++writes === 2) gate();
+          await bothWrote;
+        };
+        const [a, b] = await Promise.all([
+          w.ferry.promote({ from: "dev", to: "staging", approve: yes }).catch((e: unknown) => e),
+          w.ferry.rollback({ stack: "staging", to: 1, approve: yes }).catch((e: unknown) => e),
+        ]);
+        const refused = [a, b].filter((r) => r instanceof PromotionRunningError);
+        expect(refused, "exactly one backs off").to.have.length(1);
+        expect(stacks.log.filter((l) => l.startsWith("up"))).to.have.length(1);
+        expect(w.ports.files.imageRef("staging")).to.equal(stacks.stacks.staging.outputs!.imageRef);
+      });
+
+      it("an update by someone who took no lease, between preview and update: refused, nothing deployed", async () => {
+        const w = world();
+        const foreign = { kind: "update", result: "succeeded", message: "manual hotfix", startTime: "2026-11-30T09:00:00.000Z", endTime: "2026-11-30T09:01:00.000Z" };
+        const err = await refusal(w.ferry.promote({ from: "dev", to: "staging", approve: async () => (w.ports.stacks.stacks.staging.history.unshift(foreign), true) }));
+        expect(err.message).to.contain(`stack "staging" was updated while this run waited ("manual hotfix", 2026-11-30T09:00:00.000Z); nothing was changed`);
+        expect(w.ports.stacks.log.some((l) => l.startsWith("up"))).to.equal(false);
+        expect(w.ports.files.imageRef("staging")).to.equal(ref("b"));
+      });
+
+      it("a lease left by a process of this host that no longer runs is taken over, with a warning", async () => {
+        const w = world();
+        const dead = 2 ** 22 + 12345; // above Linux's pid_max default
+        w.ports.stacks.stacks.staging.tags = { "ferry:deploying": encodeLease({ id: "old", who: "ci@here", host: os.hostname(), pid: dead, since: "2026-11-30T08:00:00.000Z", what: "promotion of generation 9" }) };
+        const result = await w.ferry.promote({ from: "dev", to: "staging", approve: yes, onEvent: w.onEvent });
+        expect(result.outcome).to.equal("deployed");
+        expect(w.events.filter((e) => e.kind === "warning").map((e) => (e as { message: string }).message)).to.deep.include(
+          "took over the lease of promotion of generation 9 (ci@here, since 2026-11-30T08:00:00.000Z): that process no longer runs",
+        );
+      });
+
+      it("a lease from another machine is kept, and ferry unlock releases it", async () => {
+        const w = world();
+        const lease = { id: "x1", who: "ana@ci-7", host: "ci-7", pid: 1, since: "2026-11-30T08:00:00.000Z", what: "rollback to generation 1" };
+        w.ports.stacks.stacks.staging.tags = { "ferry:deploying": encodeLease(lease) };
+        const err = await refusal(w.ferry.promote({ from: "dev", to: "staging", approve: yes }));
+        expect(err.message).to.equal(
+          `rollback to generation 1 of "staging" is running (ana@ci-7, since 2026-11-30T08:00:00.000Z); nothing was changed. Wait for it to finish (ferry status --stack staging), then run again. If that run is gone (its machine stopped mid-deploy), release its lease with: ferry unlock --stack staging`,
+        );
+        expect(await w.ferry.unlock({ stack: "staging" })).to.deep.equal(lease);
+        expect((await w.ferry.promote({ from: "dev", to: "staging", approve: yes })).outcome).to.equal("deployed");
+      });
+    });
+
+    describe("failures of the Pulumi CLI or backend", () => {
+      it("before any update (history unreadable): exit 4, one line with the fix, nothing changed, the lease released", async () => {
+        const w = world();
+        w.ports.stacks.stacks.staging.failHistory = "error: failed to load checkpoint: permission denied";
+        const before = w.ports.files.read("staging");
+        const err = await w.ferry.promote({ from: "dev", to: "staging", approve: yes }).catch((e: unknown) => e);
+        expect(err).to.be.instanceOf(NotStartedError);
+        expect((err as NotStartedError).exitCode).to.equal(4);
+        expect((err as Error).message).to.equal(
+          `reading the update history of "staging" failed: error: failed to load checkpoint: permission denied. Check it: pulumi stack history --stack staging`,
+        );
+        expect((err as Error).message).not.to.contain("\n");
+        expect(w.ports.files.read("staging")).to.equal(before);
+        expect(w.ports.stacks.log.some((l) => l.startsWith("up") || l.startsWith("preview"))).to.equal(false);
+        expect(w.ports.stacks.stacks.staging.tags ?? {}, "no lease left behind").to.deep.equal({});
+      });
+
+      it("after a successful update (outputs unreadable): deployed with a warning, never restored", async () => {
+        const w = world();
+        w.ports.stacks.stacks.staging.failOutputsAfterUp = "stack output: connection reset";
+        const result = await w.ferry.promote({ from: "dev", to: "staging", approve: yes });
+        expect(result).to.deep.include({ outcome: "deployed", exitCode: 0 });
+        expect(result.warnings[0]).to.contain("staging was updated, but reading its outputs afterwards failed (stack output: connection reset)");
+        expect(w.ports.stacks.log.filter((l) => l.startsWith("up"))).to.have.length(1);
+        expect(w.ports.files.imageRef("staging")).to.equal(ref("d"));
+      });
+
+      it("a commit that fails names the git command that commits the stack file", async () => {
+        const w = world();
+        w.ports.repo.commit = async () => {
+          throw new Error("index.lock exists");
+        };
+        const result = await w.ferry.promote({ from: "dev", to: "staging", approve: yes, commit: true });
+        expect(result.warnings[0]).to.contain(`Commit it: git commit -m "ferry: staging runs generation 3" -- Pulumi.staging.yaml`);
+      });
     });
 
     it("promoting what the target already runs changes nothing", async () => {

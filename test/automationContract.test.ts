@@ -19,13 +19,19 @@ const ref = (c: string) => `${REPO}@sha256:${c.repeat(64)}`;
 interface FakeStack {
   outputs: Record<string, unknown>;
   history: { kind: string; result: string; message: string; startTime: string; endTime: string; version: number }[];
-  locked?: boolean;
+  locked?: boolean | { pid: number };
+  tags?: Record<string, string>;
 }
 interface FakeState {
   stacks: Record<string, FakeStack>;
+  version?: string;
   failUp?: Record<string, { whenImageRef?: string; message: string }>;
-  hangUp?: Record<string, { whenImageRef?: string }>;
+  hangUp?: Record<string, { whenImageRef?: string; cancelMillis?: number }>;
+  upMillis?: Record<string, number>;
+  failHistory?: Record<string, string>;
+  failOutputs?: Record<string, string>;
   calls?: string[][];
+  signals?: { cmd: string; signal: string }[];
 }
 
 /** A copy of the project's stack files in a fresh git repository, each non-building stack file pinning what the fake says it runs. */
@@ -50,7 +56,11 @@ function project(state: FakeState) {
     file: (stack: string) => fs.readFileSync(path.join(dir, `Pulumi.${stack}.yaml`), "utf8"),
     state: (): FakeState => JSON.parse(fs.readFileSync(statePath, "utf8")),
     calls: (): string[][] => JSON.parse(fs.readFileSync(statePath, "utf8")).calls ?? [],
-    ferry: (args: string[], options: { interruptAfter?: (stderr: string) => boolean } = {}) =>
+    /**
+     * Runs `ferry`. `interrupts` are Ctrl-C presses, each sent once its condition holds on what was
+     * printed so far, to the whole process group, as a terminal does.
+     */
+    ferry: (args: string[], options: { interrupts?: ((stderr: string) => boolean)[]; env?: Record<string, string> } = {}) =>
       new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
         const child = spawn(process.execPath, [path.join(PROJECT_DIR, "bin", "ferry.js"), ...args], {
           cwd: dir,
@@ -65,19 +75,25 @@ function project(state: FakeState) {
             AWS_EC2_METADATA_DISABLED: "true",
             AWS_ENDPOINT_URL: "http://127.0.0.1:9",
             AWS_MAX_ATTEMPTS: "1",
+            ...options.env,
           },
           stdio: ["ignore", "pipe", "pipe"],
+          // Its own process group, like a command started from a shell: Ctrl-C goes to the group.
+          detached: true,
         });
         let stdout = "";
         let stderr = "";
-        let interrupted = false;
+        const pending = [...(options.interrupts ?? [])];
+        const press = () => {
+          while (pending.length && pending[0](stderr)) {
+            pending.shift();
+            process.kill(-child.pid!, "SIGINT");
+          }
+        };
         child.stdout.on("data", (d) => (stdout += d));
         child.stderr.on("data", (d) => {
           stderr += d;
-          if (!interrupted && options.interruptAfter?.(stderr)) {
-            interrupted = true;
-            child.kill("SIGINT");
-          }
+          press();
         });
         child.on("exit", (code) => resolve({ code, stdout, stderr }));
       }),
@@ -115,10 +131,18 @@ describe("automation contract (fake pulumi)", function () {
     const up = p.calls().find((c) => c[0] === "up")!;
     expect(up).to.include.members(["--yes", "--skip-preview", "--stack", "staging"]);
     expect(up[up.indexOf("--message") + 1]).to.equal(messages.promote(ref("d"), "dev", 3));
-    const set = p.calls().find((c) => c[0] === "config" && c[1] === "set")!;
-    expect(set.slice(2, 5)).to.deep.equal(["ferry:imageRef", "--stack", "staging"]);
-    expect(set.at(-1)).to.equal(ref("d"));
-    expect(p.calls().map((c) => c[0])).to.include.members(["preview", "up"]);
+    // Preview and update run from a private copy of the stack file; `config set` never touches it.
+    expect(p.calls().filter((c) => c[0] === "config")).to.deep.equal([]);
+    const copies = p.calls().filter((c) => c[0] === "preview" || c[0] === "up").map((c) => c[c.indexOf("--config-file") + 1]);
+    expect(copies).to.have.length(2);
+    for (const copy of copies) {
+      expect(path.basename(copy)).to.equal("Pulumi.staging.yaml");
+      expect(path.dirname(copy)).not.to.equal(p.dir);
+      expect(fs.existsSync(copy), "the copy is removed").to.equal(false);
+    }
+    // The tracked file changed in exactly one line; the lease is gone.
+    expect(p.git("diff", "--numstat").trim()).to.equal("1\t1\tPulumi.staging.yaml");
+    expect(p.state().stacks.staging.tags ?? {}).to.deep.equal({});
     expect(r.stdout).to.contain(`staging runs ${ref("d")} (generation 3).`);
     // No AWS here: tagging fails, which only warns.
     expect(r.stdout).to.contain("WARNING: staging is deployed, but tagging the image as release-staging-3 failed");
@@ -192,13 +216,96 @@ describe("automation contract (fake pulumi)", function () {
     state.hangUp = { staging: { whenImageRef: ref("d") } };
     const p = project(state);
     const before = p.file("staging");
-    const r = await p.ferry(["promote", "--from", "dev", "--to", "staging", "--yes"], { interruptAfter: (err) => err.includes("deployment check: ferry-staging-web: in progress") });
-    expect(r.stderr).to.contain("cancelling the update");
+    const r = await p.ferry(["promote", "--from", "dev", "--to", "staging", "--yes"], { interrupts: [(err) => err.includes("deployment check: ferry-staging-web: in progress")] });
+    expect(r.stderr).to.contain("cancelling: nothing changes before the update");
+    // Exactly one interrupt reached the CLI: the one Ferry sent.
+    expect(p.state().signals).to.deep.equal([{ cmd: "up", signal: "SIGINT" }]);
     expect(r.code, r.stdout + r.stderr).to.equal(1);
     expect(r.stdout).to.contain("FAILED: staging did not take").and.contain("interrupted");
     expect(p.file("staging")).to.equal(before);
     const results = p.state().stacks.staging.history.slice(-2).map((h) => [h.result, h.message.split(" ")[1]]);
     expect(results).to.deep.equal([["failed", "promote"], ["succeeded", "restore"]]);
+  });
+
+  it("Ctrl-C twice says what a forced stop risks and sends nothing more; a third forces it", async () => {
+    const state = twoStacks();
+    state.hangUp = { staging: { whenImageRef: ref("d"), cancelMillis: 8000 } };
+    const p = project(state);
+    const inProgress = (err: string) => err.includes("deployment check: ferry-staging-web: in progress");
+    const r = await p.ferry(["promote", "--from", "dev", "--to", "staging", "--yes"], {
+      interrupts: [inProgress, (err) => err.includes("cancelling:"), (err) => err.includes("A forced stop abandons")],
+    });
+    expect(r.stderr).to.contain("A forced stop abandons the steps in flight").and.contain("forcing the stop");
+    // Two interrupts reached the CLI: the cancel (first press) and the force (third press).
+    expect(p.state().signals).to.deep.equal([{ cmd: "up", signal: "SIGINT" }, { cmd: "up", signal: "SIGINT" }]);
+    // A forced stop leaves the stack locked (as the real CLI may): the restore cannot run, and Ferry says so.
+    expect(r.code, r.stdout + r.stderr).to.equal(3);
+    expect(r.stdout).to.contain("RESTORE FAILED too").and.contain("pulumi cancel");
+    expect(p.file("staging")).to.equal(p.git("show", "HEAD:Pulumi.staging.yaml"));
+  });
+
+  describe("two promotions to one stack, across processes", () => {
+    /** Waits until `cond` holds on the fake's state (polling its file). */
+    const until = async (p: ReturnType<typeof project>, cond: (s: FakeState) => boolean) => {
+      for (let i = 0; i < 400 && !cond(p.state()); i++) await new Promise((r) => setTimeout(r, 25));
+      expect(cond(p.state()), "the first run reached the point").to.equal(true);
+    };
+    const orderings: { name: string; reached: (s: FakeState) => boolean }[] = [
+      { name: "the second starts while the first previews (it holds the lease)", reached: (s) => !!s.stacks.staging.tags?.["ferry:deploying"] && !s.stacks.staging.locked },
+      { name: "the second starts while the first updates (it holds Pulumi's lock too)", reached: (s) => !!s.stacks.staging.locked },
+    ];
+    for (const o of orderings) {
+      it(`${o.name}: the second is refused naming the first, exit 2; the file equals what runs`, async () => {
+        const state = twoStacks();
+        state.upMillis = { staging: 2500 };
+        const p = project(state);
+        const first = p.ferry(["promote", "--from", "dev", "--to", "staging", "--yes"]);
+        await until(p, o.reached);
+        const second = await p.ferry(["rollback", "--stack", "staging", "--to", "1", "--yes"]);
+        expect(second.code, second.stderr).to.equal(2);
+        expect(second.stderr).to.match(/promotion of generation 3 of "staging" is running \(\S+@\S+, since [\d-]+T[\d:.]+Z\); nothing was changed\. Wait for it to finish \(ferry status --stack staging\)/);
+        expect(second.stderr).not.to.contain("uncommitted");
+        const done = await first;
+        expect(done.code, done.stderr).to.equal(0);
+        expect(imageRefIn(p.file("staging"))).to.equal(p.state().stacks.staging.outputs.imageRef);
+        expect(p.calls().filter((c) => c[0] === "up")).to.have.length(1);
+      });
+    }
+  });
+
+  describe("failures before any update: exit 4, one line naming the fix, nothing changed", () => {
+    const cases: { name: string; setup: (s: FakeState) => void; env?: Record<string, string>; says: string[] }[] = [
+      { name: "unreadable history", setup: (s) => (s.failHistory = { staging: "failed to load checkpoint: permission denied" }), says: [`reading the update history of "staging" failed: failed to load checkpoint: permission denied`, "Check it: pulumi stack history --stack staging"] },
+      { name: "the target stack missing from the backend", setup: (s) => delete (s.stacks as Record<string, unknown>).staging, says: [`stack "staging" does not exist in the Pulumi backend you are logged in to`, "pulumi stack init staging"] },
+      { name: "no Pulumi CLI", setup: () => undefined, env: { FERRY_PULUMI: "/nonexistent/bin/pulumi" }, says: [`the Pulumi CLI was not found (looked for "/nonexistent/bin/pulumi")`, "https://www.pulumi.com/docs/iac/download-install/"] },
+      { name: "a Pulumi CLI too old for the lease", setup: (s) => (s.version = "3.205.0"), says: ["the Pulumi CLI is 3.205.0; Ferry needs 3.211.0 or newer", "Upgrade it"] },
+    ];
+    for (const c of cases) {
+      it(c.name, async () => {
+        const state = twoStacks();
+        c.setup(state);
+        const p = project(state);
+        const r = await p.ferry(["promote", "--from", "dev", "--to", "staging", "--yes"], { env: c.env });
+        expect(r.code, r.stderr).to.equal(4);
+        const lines = r.stderr.trim().split("\n").filter((l) => l.startsWith("ferry promote:"));
+        expect(lines, r.stderr).to.have.length(1);
+        for (const text of c.says) expect(lines[0]).to.contain(text);
+        expect(r.stderr).not.to.contain("code: -2").and.not.to.contain("stdout:");
+        expect(p.calls().filter((x) => x[0] === "up" || x[0] === "preview")).to.deep.equal([]);
+        expect(p.git("status", "--porcelain")).to.equal("");
+      });
+    }
+  });
+
+  it("after a good update, outputs that cannot be read are a warning: exit 0, nothing restored", async () => {
+    const state = twoStacks();
+    state.failOutputs = { staging: "stack output: connection reset by peer" };
+    const p = project(state);
+    const r = await p.ferry(["promote", "--from", "dev", "--to", "staging", "--yes"]);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.contain("WARNING: staging was updated, but reading its outputs afterwards failed");
+    expect(p.calls().filter((c) => c[0] === "up")).to.have.length(1);
+    expect(imageRefIn(p.file("staging"))).to.equal(ref("d"));
   });
 
   it("rollback --stack staging --to 1: deploys generation 1 again", async () => {

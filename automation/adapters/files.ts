@@ -1,5 +1,6 @@
 /** The project's stack files on disk. */
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { knownStacks } from "../../plan/stackConfig";
 import { StackFilesPort } from "../ports";
@@ -23,8 +24,19 @@ export class ProjectFiles implements StackFilesPort {
     return fs.readFileSync(path.join(this.dir, this.relativePath(stack)), "utf8");
   }
 
+  /** Written to a temporary file and renamed, so no reader ever sees half a stack file. */
   write(stack: string, text: string): void {
-    fs.writeFileSync(path.join(this.dir, this.relativePath(stack)), text);
+    const file = path.join(this.dir, this.relativePath(stack));
+    const tmp = `${file}.${process.pid}.ferry-tmp`;
+    fs.writeFileSync(tmp, text);
+    fs.renameSync(tmp, file);
+  }
+
+  scratchCopy(stack: string, text: string): { path: string; dispose(): void } {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ferry-${stack}-`));
+    const file = path.join(dir, this.relativePath(stack));
+    fs.writeFileSync(file, text);
+    return { path: file, dispose: () => fs.rmSync(dir, { recursive: true, force: true }) };
   }
 }
 

@@ -5,8 +5,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseDocument } from "yaml";
-import { OperationFailedError, StackLockedError } from "../../automation/errors";
-import type { ChangeSummary, DeploymentsPort, OperationOptions, PausedDeployment, Ports, RegistryPort, RepoPort, ScanFindings, StackFilesPort, StackPort, UpdateRecord } from "../../automation/ports";
+import { NotStartedError, OperationFailedError, StackLockedError } from "../../automation/errors";
+import type { ChangeSummary, DeploymentsPort, OperationOptions, PausedDeployment, Ports, RegistryPort, RepoPort, ScanFindings, StackFilesPort, StackPort, UpdateRecord, UpResult } from "../../automation/ports";
 import { PROJECT_DIR } from "../../plan/run";
 
 export const REPO = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/ferry-dev";
@@ -32,8 +32,17 @@ export class MemoryFiles implements StackFilesPort {
   write(stack: string, text: string) {
     this.texts.set(stack, text);
   }
-  imageRef(stack: string): unknown {
-    return (parseDocument(this.read(stack)).toJS().config ?? {})["ferry:imageRef"];
+  /** Private copies (path → text); removed on dispose, so a test can see none is left behind. */
+  copies = new Map<string, string>();
+  private copiesMade = 0;
+  scratchCopy(stack: string, text: string) {
+    const p = `/tmp/ferry-${stack}-${++this.copiesMade}/Pulumi.${stack}.yaml`;
+    this.copies.set(p, text);
+    return { path: p, dispose: () => void this.copies.delete(p) };
+  }
+  imageRef(stack: string, configFile?: string): unknown {
+    const text = configFile ? this.copies.get(configFile)! : this.read(stack);
+    return (parseDocument(text).toJS().config ?? {})["ferry:imageRef"];
   }
 }
 
@@ -46,6 +55,13 @@ export interface MemoryStack {
   failPreview?: string;
   /** `up` is interrupted midway: this controller is aborted and the update fails as cancelled. */
   interruptUp?: AbortController;
+  /** Reading history fails (the CLI or backend cannot answer). */
+  failHistory?: string;
+  /** `up` succeeds, then reading its outputs fails. */
+  failOutputsAfterUp?: string;
+  /** Called when `up` starts (a test's chance to act while the update runs). */
+  duringUp?: () => Promise<void>;
+  tags?: Record<string, string>;
 }
 
 export class MemoryStacks implements StackPort {
@@ -58,34 +74,46 @@ export class MemoryStacks implements StackPort {
     this.log.push(`outputs ${stack}`);
     return this.s(stack)?.outputs;
   }
-  async setImageRef(stack: string, value: string) {
-    this.log.push(`set ${stack} ${value}`);
-    const doc = parseDocument(this.files.read(stack));
-    doc.setIn(["config", "ferry:imageRef"], value);
-    this.files.write(stack, String(doc));
-  }
   async preview(stack: string, o: OperationOptions): Promise<ChangeSummary> {
-    this.log.push(`preview ${stack}`);
+    this.log.push(`preview ${stack} ${this.files.imageRef(stack, o.configFile)}`);
     if (this.s(stack).failPreview) throw new OperationFailedError(stack, this.s(stack).failPreview!, o.signal?.aborted ?? false);
     return { update: 2, same: 30 };
   }
-  async up(stack: string, message: string, o: OperationOptions): Promise<ChangeSummary> {
+  async up(stack: string, message: string, o: OperationOptions): Promise<UpResult> {
     const s = this.s(stack);
-    const running = this.files.imageRef(stack) as string;
+    const running = this.files.imageRef(stack, o.configFile) as string;
     this.log.push(`up ${stack} ${message}`);
     if (s.locked) throw new StackLockedError(stack);
-    const at = new Date(Date.UTC(2026, 10, 23, 10, s.history.length)).toISOString();
-    if (s.interruptUp && o.signal) s.interruptUp.abort();
-    if (o.signal?.aborted || (s.failUp && (!s.failUp.whenRef || s.failUp.whenRef === running))) {
-      s.history.unshift({ kind: "update", result: "failed", message, startTime: at, endTime: at });
-      throw new OperationFailedError(stack, o.signal?.aborted ? "update canceled" : s.failUp!.message, o.signal?.aborted ?? false);
+    s.locked = true;
+    try {
+      await s.duringUp?.();
+      const at = new Date(Date.UTC(2026, 10, 23, 10, s.history.length)).toISOString();
+      if (s.interruptUp && o.signal) s.interruptUp.abort();
+      if (o.signal?.aborted || (s.failUp && (!s.failUp.whenRef || s.failUp.whenRef === running))) {
+        s.history.unshift({ kind: "update", result: "failed", message, startTime: at, endTime: at });
+        throw new OperationFailedError(stack, o.signal?.aborted ? "update canceled" : s.failUp!.message, o.signal?.aborted ?? false);
+      }
+      s.history.unshift({ kind: "update", result: "succeeded", message, startTime: at, endTime: at });
+      s.outputs = { ...s.outputs, imageRef: running };
+      return { changes: { update: 2 }, warnings: s.failOutputsAfterUp ? [`${stack} was updated, but reading its outputs afterwards failed (${s.failOutputsAfterUp})`] : [] };
+    } finally {
+      s.locked = false;
     }
-    s.history.unshift({ kind: "update", result: "succeeded", message, startTime: at, endTime: at });
-    s.outputs = { ...s.outputs, imageRef: running };
-    return { update: 2 };
   }
   async history(stack: string, limit: number) {
+    if (this.s(stack).failHistory) throw new NotStartedError(`reading the update history of "${stack}" failed: ${this.s(stack).failHistory}`, `Check it: pulumi stack history --stack ${stack}`);
     return this.s(stack).history.slice(0, limit);
+  }
+  async tag(stack: string, name: string) {
+    return this.s(stack).tags?.[name];
+  }
+  async setTag(stack: string, name: string, value: string) {
+    this.log.push(`tag ${stack} ${name}`);
+    (this.s(stack).tags ??= {})[name] = value;
+  }
+  async removeTag(stack: string, name: string) {
+    this.log.push(`untag ${stack} ${name}`);
+    delete this.s(stack).tags?.[name];
   }
 }
 

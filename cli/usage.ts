@@ -1,0 +1,23 @@
+/** Usage of every `ferry` command, in one place (the verbs and main.ts both read it). */
+import { EXIT_HELP } from "./exitCodes";
+
+export const USAGES = {
+  plan: "ferry plan --stack <name> [--config-file <file>] [--json]",
+  promote: "ferry promote --from <stack> --to <stack> [--yes] [--allow-critical] [--no-restore] [--commit]",
+  rollback: "ferry rollback --stack <stack> [--to <generation|digest>] [--yes] [--allow-critical] [--no-restore] [--commit]",
+  status: "ferry status [--stack <stack>]... [--json]",
+  approve: "ferry approve --stack <stack> [--service <name>]",
+  reject: "ferry reject --stack <stack> [--service <name>]",
+  tag: "ferry tag --stack <stack>",
+  unlock: "ferry unlock --stack <stack>",
+} as const;
+
+export type Verb = keyof typeof USAGES;
+
+export function usageOf(verb: Verb): string {
+  return `usage: ${USAGES[verb]}`;
+}
+
+export const USAGE =
+  `usage: ferry <command> [options]\n\ncommands:\n${Object.values(USAGES).map((u) => `  ${u}`).join("\n")}\n\n` +
+  `The Pulumi CLI is "pulumi" on PATH, or the binary FERRY_PULUMI names.\n\nexit codes: ${EXIT_HELP}\n`;
