@@ -3,13 +3,19 @@
  * declares: every resource with its type, name, parent and inputs, the invokes it made, and the stack
  * outputs. The offline plan and the tests both go through here.
  */
+import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { FerryConfig, parseConfig } from "../config";
 import { OfflineMocks, RecordedInvoke } from "./mocks";
 import { StackConfig } from "./stackConfig";
 
-export const PROJECT_DIR = path.resolve(__dirname, "..");
+/** Where the program's modules are: the checkout (TypeScript sources) or the built package's dist/. */
+const PROGRAM_DIR = path.resolve(__dirname, "..");
+/** The Pulumi project (Pulumi.yaml and the stack files): the checkout, or the package root above dist/. */
+export const PROJECT_DIR = fs.existsSync(path.join(PROGRAM_DIR, "Pulumi.yaml")) ? PROGRAM_DIR : path.dirname(PROGRAM_DIR);
+/** The program as this process can load it: index.ts from sources, index.js when built. */
+const PROGRAM_ENTRY = ["index.ts", "index.js"].map((f) => path.join(PROGRAM_DIR, f)).find((f) => fs.existsSync(f)) ?? path.join(PROGRAM_DIR, "index.ts");
 export const PROJECT = "ferry";
 
 export interface PlannedResource {
@@ -76,7 +82,7 @@ export async function runProgram(stack: string, stackConfig: StackConfig, option
     return newResource(args);
   };
 
-  const programExports = loadFresh(options.program ?? path.join(PROJECT_DIR, "index.ts"));
+  const programExports = loadFresh(options.program ?? PROGRAM_ENTRY);
   const outputs: ProgramRun["outputs"] = {};
   for (const [key, value] of Object.entries(programExports)) {
     if (value === undefined) continue;
@@ -110,7 +116,7 @@ function resolve<T>(out: pulumi.Output<T>): Promise<T> {
 
 /** Loads the program module anew (project files only; the Pulumi SDK keeps its runtime state). */
 function loadFresh(entry: string): Record<string, unknown> {
-  const programDirs = ["components", "config", "lib"].map((d) => path.join(PROJECT_DIR, d) + path.sep);
+  const programDirs = ["components", "config", "lib"].map((d) => path.join(PROGRAM_DIR, d) + path.sep);
   for (const key of Object.keys(require.cache)) {
     if (key === entry || programDirs.some((d) => key.startsWith(d))) delete require.cache[key];
   }
