@@ -14,6 +14,7 @@ import { loadConfig } from "./config";
 import { currentCommit } from "./lib/git";
 import { ecrRepositoryArn } from "./lib/iam";
 import { serviceResourceName, stackResourceName } from "./lib/names";
+import { targetKey } from "./lib/imageSet";
 import { routePriorities } from "./lib/routing";
 
 // 1. Config: validated before any resource is declared.
@@ -22,7 +23,7 @@ const name = stackResourceName(config.stack);
 
 // 2. Image: a building stack builds one multi-arch image per Dockerfile target; the others run the
 //    digest that promotion pinned in ferry:imageRef.
-const imageRefs = new Map<string, pulumi.Output<string>>();
+const imageOf = new Map<string, pulumi.Output<string>>();
 let repositoryArn: pulumi.Output<string | undefined>;
 if (config.build) {
   const { image: build } = config;
@@ -50,13 +51,14 @@ if (config.build) {
       cache: build.cache,
       builders: build.builders,
     });
-    imageRefs.set(target, image.imageRef);
+    imageOf.set(target, image.imageRef);
   }
   repositoryArn = repository.arn;
 } else {
-  const ref = config.imageRef!;
-  for (const s of config.services) imageRefs.set(s.target ?? "", pulumi.output(ref));
-  repositoryArn = pulumi.output(ecrRepositoryArn(ref));
+  // Each service runs the promoted image of its Dockerfile target (ferry:imageRefs, or ferry:imageRef).
+  const images = config.images!;
+  for (const s of config.services) imageOf.set(s.target ?? "", pulumi.output(images[targetKey(s.target)]));
+  repositoryArn = pulumi.output(ecrRepositoryArn(images[targetKey(config.services[0].target)]));
 }
 
 // 3. Services: network, cluster, load balancer, then one Fargate service per configured service.
@@ -80,7 +82,7 @@ const services = config.services.map(
     new FargateService(serviceResourceName(config.stack, service.name), {
       service,
       family: serviceResourceName(config.stack, service.name),
-      image: imageRefs.get(service.target ?? "")!,
+      image: imageOf.get(service.target ?? "")!,
       repositoryArn,
       clusterArn: cluster.arn,
       clusterName: cluster.name,
@@ -99,10 +101,12 @@ const services = config.services.map(
     }),
 );
 
-// 4. Outputs: promotion reads `imageRef`; people read the rest.
+// 4. Outputs: promotion reads `imageRefs` (every target's image, promoted together; `imageRef` is the
+//    first service's, for single-image stacks and people); people read the rest.
 const defaultTarget = config.services[0].target ?? "";
-export const imageRef = imageRefs.get(defaultTarget)!;
-export const serviceImageRefs = Object.fromEntries(config.services.map((s) => [s.name, imageRefs.get(s.target ?? "")!]));
+export const imageRef = imageOf.get(defaultTarget)!;
+export const imageRefs = Object.fromEntries([...imageOf].map(([target, ref]) => [targetKey(target || undefined), ref]));
+export const serviceImageRefs = Object.fromEntries(config.services.map((s) => [s.name, imageOf.get(s.target ?? "")!]));
 export const url = loadBalancer?.url;
 export const clusterName = cluster.name;
 export const serviceNames = Object.fromEntries(services.map((s, i) => [config.services[i].name, s.serviceName]));

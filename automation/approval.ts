@@ -4,12 +4,13 @@
  * release tagging of what a stack runs.
  */
 import { generationOf, releases } from "./decisions";
-import { requireKnownStack, targetConfig } from "./deploy";
+import { requireKnownStack, tagReleases, targetConfig } from "./deploy";
+import { runningImages } from "./status";
+import { imageSetText } from "../lib/imageSet";
 import { RefusedError } from "./errors";
 import { EventSink } from "./events";
 import { PausedDeployment, Ports } from "./ports";
 import { HISTORY_DEPTH } from "./promote";
-import { pointerTag, releaseTag } from "../lib/imageTags";
 import { stackConfigFromText } from "../plan/stackConfig";
 
 export interface AnswerRequest {
@@ -49,15 +50,15 @@ function regionOf(ports: Ports, stack: string): string {
   return region;
 }
 
-/** Writes the release and stack-pointer tags of the image a stack runs (after a failed bookkeeping step). */
+/** Writes the release and stack-pointer tags of the images a stack runs (after a failed bookkeeping step). */
 export async function retag(ports: Ports, req: { stack: string; onEvent?: EventSink }): Promise<{ ref: string; generation: number }> {
   requireKnownStack(ports, req.stack, "");
-  const ref = (await ports.stacks.outputs(req.stack))?.imageRef as string | undefined;
-  if (!ref) throw new RefusedError(`stack "${req.stack}" runs no image`);
+  const outputs = await ports.stacks.outputs(req.stack);
+  const images = outputs ? runningImages(outputs) : undefined;
+  if (!images) throw new RefusedError(`stack "${req.stack}" runs no image`);
+  const ref = imageSetText(images);
   const generation = generationOf(releases(await ports.stacks.history(req.stack, HISTORY_DEPTH)), ref);
   if (generation === undefined) throw new RefusedError(`the image "${req.stack}" runs is not one of its releases; promote it first`);
-  req.onEvent?.({ kind: "step", stack: req.stack, step: "tag", message: `tagging ${ref} as ${releaseTag(req.stack, generation)} and ${pointerTag(req.stack)}` });
-  await ports.registry.tag(ref, releaseTag(req.stack, generation));
-  await ports.registry.tag(ref, pointerTag(req.stack));
+  await tagReleases(ports, req.stack, images, generation, (step, message) => req.onEvent?.({ kind: "step", stack: req.stack, step, message }));
   return { ref, generation };
 }

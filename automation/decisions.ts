@@ -8,13 +8,18 @@
  * here. ECR release tags mirror it, to keep released images from the lifecycle policy.
  */
 import { DIGEST_REF } from "../config";
+import { digestText, ImageSet, parseImageSet } from "../lib/imageSet";
 import { RefusedError } from "./errors";
 import { EXIT, ExitCode } from "../lib/exitCodes";
 import type { ScanFindings, UpdateRecord } from "./ports";
 
 export interface Release {
   generation: number;
+  /** What was released: one reference, or `target=<ref>` pairs for a stack of several targets (lib/imageSet.ts). */
   ref: string;
+  /** The same per target (`default` for a single image). */
+  images: ImageSet;
+  /** Its digests, in the same shape: `sha256:…`, or `target=sha256:…` pairs. */
   digest: string;
   /** Stack the image was promoted from. */
   from?: string;
@@ -30,6 +35,16 @@ export type ParsedMessage =
 // ---------------------------------------------------------------------------------------------
 // Image references
 // ---------------------------------------------------------------------------------------------
+
+/** Reads a set of images (one reference, or `target=<ref>` pairs); refuses anything not pinned by digest. */
+export function parseImages(text: unknown, what: string): ImageSet {
+  if (typeof text !== "string") throw new RefusedError(`${what} is ${JSON.stringify(text)}, not an image pinned by digest (<repository>@sha256:<64 hex>)`);
+  try {
+    return parseImageSet(text);
+  } catch (err) {
+    throw new RefusedError(`${what}: ${(err as Error).message}`);
+  }
+}
 
 /** Splits a digest-pinned reference; refuses anything else (tags, bare names). */
 export function parseImageRef(ref: unknown, what: string): { repository: string; digest: string } {
@@ -52,7 +67,8 @@ export const messages = {
   restore: (ref: string, failed: string) => `ferry: restore ${ref} after failed ${failed}`,
 };
 
-const REF = "(\\S+@sha256:[a-f0-9]{64})";
+/** One reference, or `target=<ref>` pairs separated by single spaces. */
+const REF = "((?:[A-Za-z0-9][A-Za-z0-9_.-]*=)?\\S+@sha256:[a-f0-9]{64}(?: [A-Za-z0-9][A-Za-z0-9_.-]*=\\S+@sha256:[a-f0-9]{64})*)";
 const PATTERNS: [RegExp, (m: RegExpExecArray) => ParsedMessage][] = [
   [new RegExp(`^ferry: promote ${REF} from (\\S+) as generation (\\d+)$`), (m) => ({ action: "promote", ref: m[1], from: m[2], generation: Number(m[3]) })],
   [new RegExp(`^ferry: rollback to generation (\\d+): ${REF}$`), (m) => ({ action: "rollback", ref: m[2], generation: Number(m[1]) })],
@@ -83,7 +99,8 @@ export function releases(history: UpdateRecord[]): Release[] {
     if (!p || p.action === "restore") continue;
     const at = u.endTime ?? u.startTime;
     if (p.action === "promote") {
-      byGeneration.set(p.generation, { generation: p.generation, ref: p.ref, digest: parseImageRef(p.ref, "a released image").digest, from: p.from, deployedAt: at });
+      const images = parseImages(p.ref, "a released image");
+      byGeneration.set(p.generation, { generation: p.generation, ref: p.ref, images, digest: digestText(images), from: p.from, deployedAt: at });
     }
     lastDeployed.set(p.generation, at);
   }
@@ -97,11 +114,16 @@ export function nextGeneration(history: UpdateRecord[]): number {
   return Math.max(0, ...releases(history).map((r) => r.generation)) + 1;
 }
 
-/** The generation a running image belongs to (the newest release of that digest). */
+/** The generation a running image (or set) belongs to: the newest release of the same digests. */
 export function generationOf(all: Release[], ref: string | undefined): number | undefined {
   if (!ref) return undefined;
-  const digest = DIGEST_REF.exec(ref)?.[2];
-  return all.find((r) => r.digest === `sha256:${digest}`)?.generation;
+  let digest: string;
+  try {
+    digest = digestText(parseImageSet(ref));
+  } catch {
+    return undefined;
+  }
+  return all.find((r) => r.digest === digest)?.generation;
 }
 
 /**
@@ -113,7 +135,7 @@ export function rollbackTarget(stack: string, all: Release[], runningRef: string
   if (all.length === 0) throw new RefusedError(`stack "${stack}" has no releases to roll back to (Ferry has not promoted to it yet)`);
   if (to === undefined) {
     const current = generationOf(all, runningRef);
-    const runningDigest = runningRef ? parseImageRef(runningRef, "the running image").digest : undefined;
+    const runningDigest = runningRef ? digestText(parseImages(runningRef, "the running image")) : undefined;
     const target = all.find((r) => (current === undefined || r.generation < current) && r.digest !== runningDigest);
     if (!target) throw new RefusedError(`stack "${stack}" runs generation ${current ?? "?"}; there is no earlier generation to roll back to (generations: ${available})`);
     return target;
@@ -125,7 +147,8 @@ export function rollbackTarget(stack: string, all: Release[], runningRef: string
   }
   const digest = /sha256:([a-f0-9]{64})$/.exec(to)?.[0];
   if (!digest) throw new RefusedError(`--to ${JSON.stringify(to)} is neither a generation number nor a digest (sha256:<64 hex>)`);
-  const target = all.find((r) => r.digest === digest);
+  // A digest names the release that has it (any of its targets).
+  const target = all.find((r) => Object.values(r.images).some((ref) => ref.endsWith(`@${digest}`)));
   if (!target) throw new RefusedError(`${digest} is not a release of stack "${stack}"; promote it instead (generations: ${available})`);
   return target;
 }

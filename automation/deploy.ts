@@ -1,7 +1,8 @@
 /**
  * Deploying one image reference to one stack, the way promotion and rollback both do it:
  * refusals → the stack's lease → gates → preview of a private copy of the stack file with the new
- * ferry:imageRef → approval → update from that copy → the tracked stack file gets the one new line →
+ * ferry:imageRef (ferry:imageRefs for a stack of several targets, all promoted together) → approval →
+ * update from that copy → the tracked stack file gets the one new line →
  * release tags → optional git commit; and on failure, the previous image deployed again from the
  * untouched stack file.
  *
@@ -14,14 +15,15 @@ import * as os from "os";
 import { randomBytes } from "crypto";
 import { ConfigError, FerryConfig, parseConfig } from "../config";
 import { pointerTag, releaseTag } from "../lib/imageTags";
-import { setStackValue } from "../lib/stackFile";
+import { DEFAULT_TARGET, ImageSet, imageSetText, isSingle, targetKey } from "../lib/imageSet";
+import { setStackImages } from "../lib/stackFile";
 import { stackConfigFromText } from "../plan/stackConfig";
-import { exitCodeFor, messages, Outcome, parseImageRef, scanGate, shortDigest } from "./decisions";
+import { exitCodeFor, messages, Outcome, parseImageRef, parseImages, scanGate, shortDigest } from "./decisions";
 import { ExitCode, NotStartedError, OperationFailedError, PromotionRunningError, RefusedError, StackLockedError } from "./errors";
 import { EventSink, Step } from "./events";
 import { decideLease, decodeLease, encodeLease, Lease, LEASE_TAG } from "./lease";
 import { EngineEventLike } from "./events";
-import { ChangeSummary, Ports, UpdateRecord } from "./ports";
+import { ChangeSummary, Ports, ScanFindings, UpdateRecord } from "./ports";
 
 /** Decides whether a previewed change goes ahead. */
 export type Approver = (request: ApprovalRequest) => Promise<boolean>;
@@ -157,11 +159,17 @@ export async function deploy(ports: Ports, req: DeployRequest): Promise<DeployRe
   const file = ports.files.relativePath(stack);
 
   // 1. Refusals that need nothing but the files, before anything changes.
-  parseImageRef(ref, "the image to deploy");
+  const images = parseImages(ref, "the image to deploy");
   const config = targetConfig(ports, stack);
-  const previousRef = config.imageRef;
+  const previousRef = config.images ? imageSetText(config.images) : undefined;
   const base = { stack, ref, previousRef, generation: req.generation, warnings: [] as string[] };
   if (config.build) throw new RefusedError(`stack "${stack}" builds its own image (ferry:build is true); promotion targets stacks that run ferry:imageRef`);
+  // Every target the stack's services run comes from the same promotion: a partial set is refused.
+  const needed = [...new Set(config.services.map((s) => targetKey(s.target)))];
+  const missing = needed.filter((t) => images[t] === undefined);
+  if (missing.length) {
+    throw new RefusedError(`"${stack}" runs the targets ${needed.join(", ")}, but the images to deploy have no ${missing.join(", ")}: every target is promoted together`);
+  }
   if (previousRef === ref) {
     step("set-config", `${stack} already runs ${ref}; nothing to do`);
     return { ...base, outcome: "unchanged", exitCode: 0 };
@@ -175,8 +183,8 @@ export async function deploy(ports: Ports, req: DeployRequest): Promise<DeployRe
   if (dirty) throw new RefusedError(`${file} has uncommitted changes; commit or discard them first (Ferry deploys what that file says, and Pulumi Deployments reads it from git)`);
   if (req.commit && dirty === undefined) throw new RefusedError(`--commit needs the project in a git work tree; ${file} is not in one`);
   if (config.promotion.scanGate) {
-    step("scan-gate", `reading ECR scan findings of ${shortDigest(parseImageRef(ref, "the image").digest)}`);
-    const findings = await ports.registry.scanFindings(ref).catch((e: Error) => e);
+    step("scan-gate", `reading ECR scan findings of ${describeImages(images)}`);
+    const findings = await allFindings(ports, images);
     const gate = scanGate(findings, { allowCritical: req.allowCritical ?? false });
     if (!gate.pass) throw new RefusedError(`scan gate of "${stack}": ${gate.reason}`);
     step("scan-gate", gate.note);
@@ -202,12 +210,13 @@ async function deployHoldingLease(
 
   // 3. Preview and ask, from a private copy of the stack file: the tracked file stays as it is.
   const snapshot = ports.files.read(stack);
-  const copy = ports.files.scratchCopy(stack, setStackValue(snapshot, "ferry:imageRef", ref));
+  const images = parseImages(ref, "the image to deploy");
+  const copy = ports.files.scratchCopy(stack, setStackImages(snapshot, images));
   const engine = { onEvent: (event: EngineEventLike) => req.onEvent?.({ kind: "engine", stack, event }), configFile: copy.path };
   try {
     let changes: ChangeSummary;
     try {
-      step("set-config", `ferry:imageRef of ${stack}: ${base.previousRef ?? "(none)"} → ${ref}`);
+      step("set-config", `${isSingle(images) ? "ferry:imageRef" : "ferry:imageRefs"} of ${stack}: ${base.previousRef ?? "(none)"} → ${ref}`);
       step("preview", `previewing ${stack}`);
       changes = await ports.stacks.preview(stack, { ...engine, signal: req.signal, force: req.force });
       step("preview", describeChanges(changes));
@@ -244,7 +253,7 @@ async function deployHoldingLease(
       return restoreAfterFailure(ports, req, { ...base, changes }, error);
     }
     // The tracked stack file now says what runs: one line changes.
-    ports.files.write(stack, setStackValue(ports.files.read(stack), "ferry:imageRef", ref));
+    ports.files.write(stack, setStackImages(ports.files.read(stack), images));
     step("update", `${stack} now runs ${ref} (generation ${req.generation})`);
     return await bookkeeping(ports, req, { ...base, changes, outcome: "deployed", exitCode: 0 }, file, step, warn);
   } finally {
@@ -252,13 +261,38 @@ async function deployHoldingLease(
   }
 }
 
+/** Sums the scan findings of every image of a set; an image whose findings cannot be read fails it all (closed). */
+async function allFindings(ports: Ports, images: ImageSet): Promise<ScanFindings | Error> {
+  const counts: Record<string, number> = {};
+  let read = 0;
+  for (const [target, ref] of Object.entries(images)) {
+    const f = await ports.registry.scanFindings(ref).catch((e: Error) => e);
+    if (f instanceof Error) return isSingle(images) ? f : new Error(`target "${target}": ${f.message}`);
+    for (const [severity, n] of Object.entries(f.counts)) counts[severity] = (counts[severity] ?? 0) + n;
+    read += f.images;
+  }
+  return { counts, images: read };
+}
+
+function describeImages(images: ImageSet): string {
+  return Object.entries(images).map(([t, ref]) => `${isSingle(images) ? "" : `${t} `}${shortDigest(parseImageRef(ref, "the image").digest)}`).join(", ");
+}
+
+/** The release and stack-pointer tags of every image of a set (`-<target>` for targets other than the default). */
+export async function tagReleases(ports: Ports, stack: string, images: ImageSet, generation: number, step?: (s: Step, m: string) => void): Promise<void> {
+  for (const [target, ref] of Object.entries(images)) {
+    const suffix = target === DEFAULT_TARGET ? "" : `-${target}`;
+    step?.("tag", `tagging ${shortDigest(parseImageRef(ref, "the image").digest)} as ${releaseTag(stack, generation)}${suffix} and ${pointerTag(stack)}${suffix}`);
+    await ports.registry.tag(ref, `${releaseTag(stack, generation)}${suffix}`);
+    await ports.registry.tag(ref, `${pointerTag(stack)}${suffix}`);
+  }
+}
+
 /** Tags and the commit after a good deploy: never undo it, only warn with the command that redoes them. */
 async function bookkeeping(ports: Ports, req: DeployRequest, result: DeployResult, file: string, step: (s: Step, m: string) => void, warn: (m: string) => void): Promise<DeployResult> {
   const { stack, ref } = req;
   try {
-    step("tag", `tagging ${shortDigest(parseImageRef(ref, "the image").digest)} as ${releaseTag(stack, req.generation)} and ${pointerTag(stack)}`);
-    await ports.registry.tag(ref, releaseTag(stack, req.generation));
-    await ports.registry.tag(ref, pointerTag(stack));
+    await tagReleases(ports, stack, parseImages(ref, "the image"), req.generation, step);
   } catch (err) {
     const w = `${stack} is deployed, but tagging the image as ${releaseTag(stack, req.generation)} failed (${(err as Error).message}); until it is tagged the lifecycle policy may expire it. Re-run: ferry tag --stack ${stack}`;
     result.warnings.push(w);

@@ -1,6 +1,7 @@
 /**
  * promote: deploy the exact image one stack runs to another stack, as its next release generation.
  */
+import { DEFAULT_TARGET, ImageSet, imageSetText } from "../lib/imageSet";
 import { messages, nextGeneration, parseImageRef } from "./decisions";
 import { deploy, DeployRequest, DeployResult, requireKnownStack } from "./deploy";
 import { RefusedError } from "./errors";
@@ -23,9 +24,7 @@ export async function promote(ports: Ports, req: PromoteRequest): Promise<Deploy
   req.onEvent?.({ kind: "step", stack: req.to, step: "read-source", message: `reading the image ${req.from} runs` });
   const outputs = await ports.stacks.outputs(req.from);
   if (!outputs) throw new RefusedError(`stack "${req.from}" has not been deployed, so it has no image to promote`);
-  if (outputs.imageRef === undefined) throw new RefusedError(`stack "${req.from}" has no imageRef output to promote`);
-  const ref = outputs.imageRef as string;
-  parseImageRef(ref, `the imageRef of "${req.from}"`);
+  const ref = imageSetText(sourceImages(req.from, outputs));
   const generation = nextGeneration(await ports.stacks.history(req.to, HISTORY_DEPTH));
   return deploy(ports, {
     ...req,
@@ -35,4 +34,20 @@ export async function promote(ports: Ports, req: PromoteRequest): Promise<Deploy
     message: messages.promote(ref, req.from, generation),
     what: `promotion of generation ${generation}`,
   });
+}
+
+/**
+ * Every image a stack runs, promoted together: its `imageRefs` output (target → reference), or, for a
+ * stack deployed before that output existed, `imageRef` as the default target. Refuses a set with a
+ * missing or unpinned image.
+ */
+export function sourceImages(stack: string, outputs: Record<string, unknown>): ImageSet {
+  const refs = outputs.imageRefs;
+  if (refs !== undefined && (typeof refs !== "object" || refs === null || Array.isArray(refs) || Object.keys(refs).length === 0)) {
+    throw new RefusedError(`stack "${stack}" has an imageRefs output that is not a map of target to image`);
+  }
+  const set: ImageSet = refs ? { ...(refs as ImageSet) } : outputs.imageRef !== undefined ? { [DEFAULT_TARGET]: outputs.imageRef as string } : {};
+  if (Object.keys(set).length === 0) throw new RefusedError(`stack "${stack}" has no imageRef output to promote`);
+  for (const [target, ref] of Object.entries(set)) parseImageRef(ref, `the image of target "${target}" of "${stack}"`);
+  return set;
 }

@@ -6,6 +6,8 @@ import { generationOf, messages, releases, rollbackTarget } from "./decisions";
 import { deploy, DeployRequest, DeployResult, requireKnownStack } from "./deploy";
 import { Ports } from "./ports";
 import { HISTORY_DEPTH } from "./promote";
+import { runningImages } from "./status";
+import { imageSetText } from "../lib/imageSet";
 
 export interface RollbackRequest extends Omit<DeployRequest, "stack" | "ref" | "generation" | "message" | "what"> {
   stack: string;
@@ -16,7 +18,9 @@ export interface RollbackRequest extends Omit<DeployRequest, "stack" | "ref" | "
 export async function rollback(ports: Ports, req: RollbackRequest): Promise<DeployResult> {
   requireKnownStack(ports, req.stack, "");
   const all = releases(await ports.stacks.history(req.stack, HISTORY_DEPTH));
-  const running = (await ports.stacks.outputs(req.stack))?.imageRef as string | undefined;
+  const outputs = await ports.stacks.outputs(req.stack);
+  const runningSet = outputs ? runningImages(outputs) : undefined;
+  const running = runningSet ? imageSetText(runningSet) : undefined;
   const target = rollbackTarget(req.stack, all, running, req.to);
   req.onEvent?.({
     kind: "step",

@@ -2,6 +2,7 @@
  * status: per stack, the image it runs, its generation, the last update's result and time, and its
  * release history (read from the stack's update history; see decisions.ts).
  */
+import { digestText, ImageSet, imageSetText } from "../lib/imageSet";
 import { generationOf, Release, releases } from "./decisions";
 import { requireKnownStack } from "./deploy";
 import { Ports, UpdateRecord } from "./ports";
@@ -11,6 +12,9 @@ export interface StackStatus {
   stack: string;
   deployed: boolean;
   imageRef?: string;
+  /** Every image it runs, per Dockerfile target (`default` for a single image). */
+  images?: ImageSet;
+  /** Their digests: `sha256:…`, or `target=sha256:…` pairs. */
   digest?: string;
   generation?: number;
   lastUpdate?: { result: string; kind: string; message: string; startTime: string; endTime?: string };
@@ -28,15 +32,24 @@ async function stackStatus(ports: Ports, stack: string): Promise<StackStatus> {
   if (!outputs) return { stack, deployed: false, releases: [] };
   const history: UpdateRecord[] = await ports.stacks.history(stack, HISTORY_DEPTH);
   const all = releases(history);
+  const running = runningImages(outputs);
   const imageRef = typeof outputs.imageRef === "string" ? outputs.imageRef : undefined;
   const last = history[0];
   return {
     stack,
     deployed: true,
     imageRef,
-    digest: imageRef?.slice(imageRef.indexOf("@") + 1),
-    generation: generationOf(all, imageRef),
+    images: running,
+    digest: running ? digestText(running) : undefined,
+    generation: running ? generationOf(all, imageSetText(running)) : undefined,
     lastUpdate: last && { result: last.result, kind: last.kind, message: last.message, startTime: last.startTime, endTime: last.endTime },
     releases: all,
   };
+}
+
+/** What a deployed stack runs, from its outputs (`imageRefs`, or `imageRef` from before that output existed). */
+export function runningImages(outputs: Record<string, unknown>): ImageSet | undefined {
+  const refs = outputs.imageRefs;
+  if (refs && typeof refs === "object" && !Array.isArray(refs) && Object.keys(refs).length) return refs as ImageSet;
+  return typeof outputs.imageRef === "string" ? { default: outputs.imageRef } : undefined;
 }

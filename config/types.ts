@@ -200,6 +200,11 @@ export interface FerryConfig {
   build: boolean;
   /** The digest-pinned image a non-building stack runs: `<repository>@sha256:<64 hex>`. */
   imageRef?: string;
+  /**
+   * The images a non-building stack runs, per Dockerfile target (`default` for services without one):
+   * from `ferry:imageRefs`, or `{ default: ferry:imageRef }`. Undefined in a building stack.
+   */
+  images?: Record<string, string>;
   /** Stack-wide default CPU architecture for services. */
   architecture: Architecture;
   image: ImageBuildConfig;

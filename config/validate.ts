@@ -4,6 +4,7 @@
  * that lists every problem with its full key, the value given and what is allowed.
  * Each section has its own file; this one holds the top-level keys and the cross-section rules.
  */
+import { DEFAULT_TARGET, TARGET_KEY, targetKey } from "../lib/imageSet";
 import { nameProblems } from "../lib/names";
 import { readImage } from "./image";
 import { readNetwork } from "./network";
@@ -33,6 +34,7 @@ export const TOP_LEVEL_DEFAULTS = {
 export const TOP_LEVEL_KEYS = [
   "build",
   "imageRef",
+  "imageRefs",
   "architecture",
   "image",
   "network",
@@ -88,7 +90,9 @@ export function parseConfig(stack: string, raw: Record<string, string>, secretKe
     pattern: CERT_ARN,
     describe: "the ARN of an ACM certificate (arn:aws:acm:<region>:<account>:certificate/<id>)",
   });
-  const imageRef = readImageRef(r, k("imageRef"), get("imageRef"), build);
+  const imageRefs = readImageRefs(r, k("imageRefs"), get("imageRefs"), build);
+  const imageRef = readImageRef(r, k("imageRef"), get("imageRef"), build, get("imageRefs") !== undefined);
+  const images = build ? undefined : (imageRefs ?? (imageRef ? { [DEFAULT_TARGET]: imageRef } : undefined));
   const image = readImage(r, k("image"), get("image"), build);
   const network = readNetwork(r, k("network"), get("network"));
   const cluster = readCluster(r, k("cluster"), get("cluster"));
@@ -103,10 +107,16 @@ export function parseConfig(stack: string, raw: Record<string, string>, secretKe
         r.report(`${k("services")}.${s.name}.architecture`, s.architecture, `an architecture this stack builds: ferry:image.platforms has ${image.platforms.join(", ")}`);
       }
     }
-  } else {
+  } else if (images) {
+    // Each service runs the promoted image of its target; a target the stack does not pin is refused.
+    const pinned = Object.keys(images);
     for (const s of services) {
+      const key = targetKey(s.target);
+      if (images[key] !== undefined) continue;
       if (s.target !== undefined) {
-        r.report(`${k("services")}.${s.name}.target`, s.target, "nothing in a stack that does not build: it runs ferry:imageRef, built and promoted elsewhere");
+        r.report(`${k("services")}.${s.name}.target`, s.target, `a target this stack runs: ${imageRefs ? `ferry:imageRefs pins ${pinned.join(", ")}` : "ferry:imageRef is one image; a stack of several targets runs ferry:imageRefs (promotion sets it)"}`);
+      } else {
+        r.report(k("imageRefs"), imageRefs, `an image for "${DEFAULT_TARGET}": service "${s.name}" sets no target`);
       }
     }
   }
@@ -122,7 +132,7 @@ export function parseConfig(stack: string, raw: Record<string, string>, secretKe
   }
 
   if (r.problems.length > 0) throw new ConfigError(r.problems);
-  return { stack, build, imageRef, architecture, image, network, cluster, loadBalancer, certificateArn, logRetentionDays, promotion, services };
+  return { stack, build, imageRef, images, architecture, image, network, cluster, loadBalancer, certificateArn, logRetentionDays, promotion, services };
 }
 
 /** Pulumi hands structured values to programs as JSON text and scalars as plain text. */
@@ -146,17 +156,43 @@ function readRetention(r: Reader, key: string, value: unknown): number {
   return TOP_LEVEL_DEFAULTS.logRetentionDays;
 }
 
-function readImageRef(r: Reader, key: string, value: unknown, build: boolean): string | undefined {
+function readImageRef(r: Reader, key: string, value: unknown, build: boolean, hasImageRefs: boolean): string | undefined {
   const describe = "an image pinned by digest: <repository>@sha256:<64 hex>; tags are refused, promotion sets this value";
   if (value === undefined) {
-    if (!build) r.report(key, value, `${describe} (required when ferry:build is false)`);
+    if (!build && !hasImageRefs) r.report(key, value, `${describe} (required when ferry:build is false; a stack of several targets sets ferry:imageRefs instead)`);
     return undefined;
   }
   if (build) {
     r.report(key, value, "nothing: a stack with ferry:build true deploys the image it builds; remove ferry:imageRef or set ferry:build false");
     return undefined;
   }
+  if (hasImageRefs) {
+    r.report(key, value, "nothing together with ferry:imageRefs (it pins every target, default included): keep one of them");
+    return undefined;
+  }
   return r.string(key, value, { pattern: DIGEST_REF, describe });
+}
+
+/** `ferry:imageRefs`: Dockerfile target (or `default`) → digest-pinned image, for stacks of several targets. */
+function readImageRefs(r: Reader, key: string, value: unknown, build: boolean): Record<string, string> | undefined {
+  if (value === undefined) return undefined;
+  if (build) {
+    r.report(key, value, "nothing: a stack with ferry:build true deploys the images it builds; remove ferry:imageRefs or set ferry:build false");
+    return undefined;
+  }
+  const o = r.anyObject(key, value);
+  if (!o) return undefined;
+  const out: Record<string, string> = {};
+  for (const [target, ref] of Object.entries(o)) {
+    if (!TARGET_KEY.test(target)) {
+      r.report(`${key}.${target}`, target, `a Dockerfile target name, or "${DEFAULT_TARGET}" for services without a target`);
+      continue;
+    }
+    const pinned = r.string(`${key}.${target}`, ref, { pattern: DIGEST_REF, describe: "an image pinned by digest: <repository>@sha256:<64 hex>" });
+    if (pinned) out[target] = pinned;
+  }
+  if (Object.keys(o).length === 0) r.report(key, value, `at least one target's image, e.g. { ${DEFAULT_TARGET}: <repository>@sha256:<64 hex> }`);
+  return Object.keys(out).length ? out : undefined;
 }
 
 function readCluster(r: Reader, key: string, value: unknown): ClusterConfig {

@@ -4,6 +4,7 @@
  * `encryptionsalt`). Pure: text in, text out; the result is parsed back and checked.
  */
 import { isMap, isScalar, parseDocument, Scalar } from "yaml";
+import { ImageSet, isSingle, DEFAULT_TARGET } from "./imageSet";
 
 /** A scalar as YAML text: plain where YAML reads it back as the same string, double-quoted otherwise. */
 function scalarText(value: string): string {
@@ -17,35 +18,70 @@ function configOf(text: string): Record<string, unknown> {
   return ((doc.toJS() ?? {}) as { config?: Record<string, unknown> }).config ?? {};
 }
 
+/** A value as YAML text: a scalar as above; a map of strings on one line, in flow style. */
+function valueText(value: string | Record<string, string>): string {
+  if (typeof value === "string") return scalarText(value);
+  return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(", ")}}`;
+}
+
 /**
- * The stack file with `config.<key>` set to `value` (a string). Only that value's text changes; a
- * missing key is added as the first entry under `config:`.
+ * The stack file without `config.<key>`: its lines go, every other byte stays. A missing key
+ * changes nothing.
  */
-export function setStackValue(text: string, key: string, value: string): string {
+export function removeStackValue(text: string, key: string): string {
+  const doc = parseDocument(text, { keepSourceTokens: true });
+  if (doc.errors.length) throw new Error(`the stack file is not valid YAML: ${doc.errors[0].message}`);
+  const config = isMap(doc.contents) ? doc.contents.get("config", true) : undefined;
+  if (!isMap(config)) return text;
+  const pair = config.items.find((p) => isScalar(p.key) && (p.key as Scalar).value === key);
+  if (!pair) return text;
+  const keyStart = (pair.key as Scalar).range![0];
+  const valueEnd = (pair.value as { range?: [number, number, number] } | null)?.range?.[2] ?? (pair.key as Scalar).range![2];
+  const lineStart = text.lastIndexOf("\n", keyStart - 1) + 1;
+  const lineEnd = text.indexOf("\n", valueEnd - 1);
+  const out = text.slice(0, lineStart) + (lineEnd === -1 ? "" : text.slice(lineEnd + 1));
+  const expected = { ...configOf(text) };
+  delete expected[key];
+  if (JSON.stringify(sortKeys(configOf(out))) !== JSON.stringify(sortKeys(expected))) {
+    throw new Error(`removing config.${key} would change other values of the stack file`);
+  }
+  return out;
+}
+
+/**
+ * The stack file with `config.<key>` set to `value` (a string, or a map of strings). Only that value's
+ * text changes; a missing key is added as the first entry under `config:`.
+ */
+export function setStackValue(text: string, key: string, value: string | Record<string, string>): string {
   const doc = parseDocument(text, { keepSourceTokens: true });
   if (doc.errors.length) throw new Error(`the stack file is not valid YAML: ${doc.errors[0].message}`);
   const config = isMap(doc.contents) ? doc.contents.get("config", true) : undefined;
   let out: string;
   if (isMap(config)) {
     const node = config.get(key, true);
-    if (isScalar(node) && node.range) {
+    if (isScalar(node) && node.range && typeof value === "string") {
       const [start, end] = node.range;
       // Keep the value's quoting style.
       const written = node.type === "QUOTE_DOUBLE" ? JSON.stringify(value) : node.type === "QUOTE_SINGLE" ? `'${value.replace(/'/g, "''")}'` : scalarText(value);
       out = text.slice(0, start) + written + text.slice(end);
+    } else if (node && typeof value !== "string" && (isMap(node) || isScalar(node)) && node.range) {
+      const [start, end] = node.range;
+      // A block mapping's range takes its last line break with it; keep that break.
+      const keepBreak = text.slice(start, end).endsWith("\n") ? "\n" : "";
+      out = text.slice(0, start) + valueText(value) + keepBreak + text.slice(end);
     } else if (node === undefined) {
       const first = config.items[0];
       const at = first && isScalar(first.key) && (first.key as Scalar).range ? (first.key as Scalar).range![0] : undefined;
       if (at === undefined) throw new Error("config: has no entries to take the indentation from");
       const lineStart = text.lastIndexOf("\n", at - 1) + 1;
       const indent = text.slice(lineStart, at);
-      out = `${text.slice(0, lineStart)}${indent}${key}: ${scalarText(value)}\n${text.slice(lineStart)}`;
+      out = `${text.slice(0, lineStart)}${indent}${key}: ${valueText(value)}\n${text.slice(lineStart)}`;
     } else {
       throw new Error(`config.${key} is not a single value`);
     }
   } else if (config === undefined || config === null) {
     const sep = text === "" || text.endsWith("\n") ? "" : "\n";
-    out = `${text}${sep}config:\n  ${key}: ${scalarText(value)}\n`;
+    out = `${text}${sep}config:\n  ${key}: ${valueText(value)}\n`;
   } else {
     throw new Error("config: is not a mapping");
   }
@@ -62,4 +98,31 @@ export function setStackValue(text: string, key: string, value: string): string 
 
 function sortKeys(o: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
+}
+
+/**
+ * The stack file pinning a set of images: one default image as `ferry:imageRef`, several as one
+ * `ferry:imageRefs` value (target → reference). When the form changes, the new key takes the old
+ * one's place.
+ */
+export function setStackImages(text: string, set: ImageSet): string {
+  const [key, other, value] = isSingle(set)
+    ? ["ferry:imageRef", "ferry:imageRefs", set[DEFAULT_TARGET] as string | ImageSet]
+    : ["ferry:imageRefs", "ferry:imageRef", set as string | ImageSet];
+  const doc = parseDocument(text, { keepSourceTokens: true });
+  const config = isMap(doc.contents) ? doc.contents.get("config", true) : undefined;
+  const old = isMap(config) ? config.items.find((p) => isScalar(p.key) && (p.key as Scalar).value === other) : undefined;
+  const valueRange = (old?.value as { range?: [number, number, number] } | null | undefined)?.range;
+  if (!old || !isScalar(old.key) || !old.key.range || !valueRange) return setStackValue(text, key, value);
+  // The new key and value take the old entry's place, from its key to the end of its value.
+  const start = old.key.range[0];
+  const end = valueRange[1];
+  const keepBreak = isMap(old.value) && text.slice(start, end).endsWith("\n") ? "\n" : "";
+  const out = `${text.slice(0, start)}${key}: ${valueText(value)}${keepBreak}${text.slice(end)}`;
+  const expected: Record<string, unknown> = { ...configOf(text), [key]: value };
+  delete expected[other];
+  if (JSON.stringify(sortKeys(configOf(out))) !== JSON.stringify(sortKeys(expected))) {
+    throw new Error(`replacing config.${other} with config.${key} would change other values of the stack file`);
+  }
+  return out;
 }

@@ -11,7 +11,7 @@ import { NotStartedError, PromotionRunningError, RefusedError, StackLockedError 
 import { encodeLease } from "../automation/lease";
 import type { FerryEvent } from "../automation/events";
 import type { UpdateRecord } from "../automation/ports";
-import { setStackValue } from "../lib/stackFile";
+import { setStackImages, setStackValue } from "../lib/stackFile";
 import { memoryPorts, MemoryStack, ref, REPO } from "./support/memoryPorts";
 
 const yes = async () => true;
@@ -391,6 +391,55 @@ describe("automation", () => {
         };
         const result = await w.ferry.promote({ from: "dev", to: "staging", approve: yes, commit: true });
         expect(result.warnings[0]).to.contain(`Commit it: git commit -m "ferry: staging runs generation 3" -- Pulumi.staging.yaml`);
+      });
+    });
+
+    describe("a stack of several Dockerfile targets", () => {
+      /** dev builds web (default) and worker images; staging's worker runs the worker target. */
+      function targets() {
+        const w = world({ dev: { outputs: { imageRef: ref("d"), imageRefs: { default: ref("d"), worker: ref("e") } }, history: [] } });
+        const text = w.ports.files.read("staging").replace("    worker:\n", "    worker:\n      target: worker\n");
+        w.ports.files.write("staging", setStackImages(text, { default: ref("b"), worker: ref("c") }));
+        return w;
+      }
+
+      it("promotes every image together as one generation: one config value, one message, tags per target", async () => {
+        const w = targets();
+        const result = await w.ferry.promote({ from: "dev", to: "staging", approve: yes });
+        expect(result).to.deep.include({ outcome: "deployed", generation: 3, ref: `default=${ref("d")} worker=${ref("e")}` });
+        expect(w.ports.files.images("staging")).to.deep.equal({ default: ref("d"), worker: ref("e") });
+        expect(w.ports.stacks.log).to.include(`up staging ferry: promote default=${ref("d")} worker=${ref("e")} from dev as generation 3`);
+        expect(w.ports.registry.tags).to.deep.equal([`release-staging-3 ${ref("d")}`, `stack-staging ${ref("d")}`, `release-staging-3-worker ${ref("e")}`, `stack-staging-worker ${ref("e")}`]);
+        const [staging] = await w.ferry.status({ stacks: ["staging"] });
+        expect(staging).to.deep.include({ generation: 3, images: { default: ref("d"), worker: ref("e") }, digest: `default=sha256:${"d".repeat(64)} worker=sha256:${"e".repeat(64)}` });
+        expect(staging.releases[0]).to.deep.include({ generation: 3, images: { default: ref("d"), worker: ref("e") } });
+      });
+
+      it("rolls back to an earlier generation's whole set", async () => {
+        const w = targets();
+        await w.ferry.promote({ from: "dev", to: "staging", approve: yes });
+        w.ports.stacks.stacks.dev.outputs = { imageRef: ref("f"), imageRefs: { default: ref("f"), worker: ref("a") } };
+        await w.ferry.promote({ from: "dev", to: "staging", approve: yes });
+        const back = await w.ferry.rollback({ stack: "staging", approve: yes });
+        expect(back).to.deep.include({ outcome: "deployed", generation: 3 });
+        expect(w.ports.files.images("staging")).to.deep.equal({ default: ref("d"), worker: ref("e") });
+      });
+
+      it("refuses a partial set before anything changes: a target the stack runs is missing", async () => {
+        const w = targets();
+        w.ports.stacks.stacks.dev.outputs = { imageRef: ref("d"), imageRefs: { default: ref("d") } };
+        const before = w.ports.files.read("staging");
+        const err = await refusal(w.ferry.promote({ from: "dev", to: "staging", approve: yes }));
+        expect(err.message).to.equal(`"staging" runs the targets default, worker, but the images to deploy have no worker: every target is promoted together`);
+        expect(w.ports.files.read("staging")).to.equal(before);
+        expect(w.ports.stacks.log.filter((l) => !l.startsWith("outputs"))).to.deep.equal([]);
+      });
+
+      it("refuses a source whose set has an image not pinned by digest", async () => {
+        const w = targets();
+        w.ports.stacks.stacks.dev.outputs = { imageRefs: { default: ref("d"), worker: `${REPO}:latest` } };
+        const err = await refusal(w.ferry.promote({ from: "dev", to: "staging", approve: yes }));
+        expect(err.message).to.contain(`the image of target "worker" of "dev" is`).and.contain("not an image pinned by digest");
       });
     });
 

@@ -8,7 +8,11 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { messages } from "../automation/decisions";
+import { parse as yamlParse } from "yaml";
+import { setStackImages, setStackValue } from "../lib/stackFile";
 import { FakeState, imageRefIn, project, ref, twoStacks } from "./support/fakeCli";
+
+const YAML = { parse: yamlParse };
 
 describe("automation contract (fake pulumi)", function () {
   this.timeout(60000);
@@ -196,6 +200,39 @@ describe("automation contract (fake pulumi)", function () {
     expect(r.stdout).to.contain("WARNING: staging was updated, but reading its outputs afterwards failed");
     expect(p.calls().filter((c) => c[0] === "up")).to.have.length(1);
     expect(imageRefIn(p.file("staging"))).to.equal(ref("d"));
+  });
+
+  it("a dev stack of two Dockerfile targets promotes to staging and prod as one generation", async () => {
+    const state = twoStacks();
+    state.stacks.dev.outputs = { imageRef: ref("d"), imageRefs: { default: ref("d"), worker: ref("e") } };
+    state.stacks.staging.history = [];
+    state.stacks.prod = { outputs: {}, history: [] };
+    const p = project(state);
+    // staging and prod run the worker target for their worker service. No ECR here: prod's scan gate is off.
+    for (const stack of ["staging", "prod"]) {
+      const file = path.join(p.dir, `Pulumi.${stack}.yaml`);
+      let text = setStackImages(fs.readFileSync(file, "utf8").replace("    worker:\n", "    worker:\n      target: worker\n"), { default: ref("a"), worker: ref("c") });
+      if (stack === "prod") text = setStackValue(text, "ferry:promotion", { scanGate: "false" });
+      fs.writeFileSync(file, text);
+    }
+    p.git("-c", "user.email=f@example.com", "-c", "user.name=f", "commit", "-qam", "worker target");
+    const toStaging = await p.ferry(["promote", "--from", "dev", "--to", "staging", "--yes", "--commit"]);
+    expect(toStaging.code, toStaging.stderr).to.equal(0);
+    const toProd = await p.ferry(["promote", "--from", "staging", "--to", "prod", "--yes", "--commit"]);
+    expect(toProd.code, toProd.stdout + toProd.stderr).to.equal(0);
+    const set = `default=${ref("d")} worker=${ref("e")}`;
+    const upMessages = p.calls().filter((c) => c[0] === "up").map((c) => c[c.indexOf("--message") + 1]);
+    expect(upMessages).to.deep.equal([messages.promote(set, "dev", 1), messages.promote(set, "staging", 1)]);
+    for (const stack of ["staging", "prod"]) {
+      const config = (YAML.parse(p.file(stack)) as { config: Record<string, unknown> }).config;
+      expect(config["ferry:imageRefs"]).to.deep.equal({ default: ref("d"), worker: ref("e") });
+      expect(config["ferry:imageRef"]).to.equal(undefined);
+      expect(p.state().stacks[stack].outputs.imageRefs).to.deep.equal({ default: ref("d"), worker: ref("e") });
+    }
+    // Each promotion committed exactly its stack file.
+    expect(p.git("log", "-2", "--format=%s").trim().split("\n")).to.deep.equal([`ferry: prod runs ${set} (generation 1)`, `ferry: staging runs ${set} (generation 1)`]);
+    const status = JSON.parse((await p.ferry(["status", "--json", "--stack", "staging"])).stdout) as { stacks: { generation?: number; images?: Record<string, string> }[] };
+    expect(status.stacks[0]).to.deep.include({ generation: 1, images: { default: ref("d"), worker: ref("e") } });
   });
 
   it("rollback --stack staging --to 1: deploys generation 1 again", async () => {

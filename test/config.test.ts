@@ -127,7 +127,12 @@ const RULES: Rule[] = [
   { rule: "load balancer idle timeout", path: "loadBalancer.idleTimeout", ok: 4000, bad: 4001, says: "an integer from 1 to 4000" },
   { rule: "access logs need a bucket", path: "loadBalancer.accessLogs", ok: { bucket: "acme-logs" }, bad: { prefix: "x" }, says: "an S3 bucket name", key: "ferry:loadBalancer.accessLogs.bucket" },
   { rule: "existing cluster ARN", path: "cluster.arn", ok: "arn:aws:ecs:eu-west-1:123456789012:cluster/shared", bad: "shared", says: "an ECS cluster ARN" },
-  { rule: "Dockerfile targets only in building stacks", path: "services.web.target", ok: undefined, bad: "runtime", says: "nothing in a stack that does not build" },
+  { rule: "a non-building stack runs only the targets it pins", path: "services.web.target", ok: undefined, bad: "runtime", says: "a target this stack runs: ferry:imageRef is one image" },
+  { rule: "a service's target is one ferry:imageRefs pins", path: "services.web.target", ok: "worker", bad: "api", says: "a target this stack runs: ferry:imageRefs pins default, worker", given: { imageRef: undefined, imageRefs: { default: REF, worker: REF } } },
+  { rule: "ferry:imageRefs has an image for services without a target", path: "imageRefs", ok: { default: REF, worker: REF }, bad: { worker: REF }, says: `an image for "default": service "web" sets no target`, given: { imageRef: undefined } },
+  { rule: "ferry:imageRefs pins by digest", path: "imageRefs", ok: { default: REF }, bad: { default: "ferry:latest" }, says: "an image pinned by digest", key: "ferry:imageRefs.default", given: { imageRef: undefined } },
+  { rule: "ferry:imageRef and ferry:imageRefs are not both set", path: "imageRefs", ok: undefined, bad: { default: REF }, says: "nothing together with ferry:imageRefs", key: "ferry:imageRef" },
+  { rule: "ferry:imageRefs only in stacks that do not build", path: "imageRefs", ok: undefined, bad: { default: REF }, says: "a stack with ferry:build true deploys the images it builds", given: BUILDING },
 ];
 
 const P = (n: number) => `/${"p".repeat(n - 1)}`;

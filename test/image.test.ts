@@ -88,6 +88,9 @@ describe("image pipeline", function () {
         expect(run.ofType(IMAGE).map((r) => run.inputs(r).target)).to.deep.equal(["runtime", "runtime", "worker", "worker"]);
         const refs = run.output("serviceImageRefs") as Record<string, string>;
         expect(refs.web).not.to.equal(refs.worker);
+        // Promotion moves every target's image together: one output per target.
+        expect(run.output("imageRefs")).to.deep.equal({ runtime: refs.web, worker: refs.worker });
+        expect(run.output("imageRef")).to.equal(refs.web);
         const cacheTags = run.ofType(IMAGE).map((r) => cacheRef(run.inputs(r), "cacheTo").split(":").pop());
         expect(cacheTags).to.deep.equal(["cache-runtime-amd64", "cache-runtime-arm64", "cache-worker-amd64", "cache-worker-arm64"]);
       },
@@ -161,6 +164,20 @@ describe("image pipeline", function () {
       const policy = JSON.parse(run.inputs(run.one("aws:iam/rolePolicy:RolePolicy", `ferry-${stack}-web-execution`)).policy as string);
       const pull = policy.Statement.find((s: { Sid: string }) => s.Sid === "PullImage");
       expect(pull.Resource).to.equal("arn:aws:ecr:eu-west-1:123456789012:repository/ferry-dev");
+      expect(run.output("imageRefs")).to.deep.equal({ default: run.result.config.imageRef });
     });
   }
+
+  it("a stack that does not build runs each service's target from ferry:imageRefs", async () => {
+    const pinned = (c: string) => `123456789012.dkr.ecr.eu-west-1.amazonaws.com/ferry-dev@sha256:${c.repeat(64)}`;
+    const run = await runStack("staging", {
+      imageRef: undefined,
+      imageRefs: { default: pinned("a"), worker: pinned("b") },
+      services: { web: { port: 8080 }, worker: { target: "worker" } },
+    });
+    const imageOf = (name: string) => JSON.parse(run.inputs(run.one("aws:ecs/taskDefinition:TaskDefinition", name)).containerDefinitions as string)[0].image;
+    expect(imageOf("ferry-staging-web")).to.equal(pinned("a"));
+    expect(imageOf("ferry-staging-worker")).to.equal(pinned("b"));
+    expect(run.output("imageRefs")).to.deep.equal({ default: pinned("a"), worker: pinned("b") });
+  });
 });

@@ -44,6 +44,12 @@ export class MemoryFiles implements StackFilesPort {
     const text = configFile ? this.copies.get(configFile)! : this.read(stack);
     return (parseDocument(text).toJS().config ?? {})["ferry:imageRef"];
   }
+  /** Every image the file pins (`ferry:imageRefs`, or `ferry:imageRef` as the default target). */
+  images(stack: string, configFile?: string): Record<string, string> {
+    const text = configFile ? this.copies.get(configFile)! : this.read(stack);
+    const config = parseDocument(text).toJS().config ?? {};
+    return config["ferry:imageRefs"] ?? { default: config["ferry:imageRef"] };
+  }
 }
 
 export interface MemoryStack {
@@ -81,7 +87,8 @@ export class MemoryStacks implements StackPort {
   }
   async up(stack: string, message: string, o: OperationOptions): Promise<UpResult> {
     const s = this.s(stack);
-    const running = this.files.imageRef(stack, o.configFile) as string;
+    const images = this.files.images(stack, o.configFile);
+    const running = images.default ?? Object.values(images)[0];
     this.log.push(`up ${stack} ${message}`);
     if (s.locked) throw new StackLockedError(stack);
     s.locked = true;
@@ -94,7 +101,7 @@ export class MemoryStacks implements StackPort {
         throw new OperationFailedError(stack, o.signal?.aborted ? "update canceled" : s.failUp!.message, o.signal?.aborted ?? false);
       }
       s.history.unshift({ kind: "update", result: "succeeded", message, startTime: at, endTime: at });
-      s.outputs = { ...s.outputs, imageRef: running };
+      s.outputs = { ...s.outputs, imageRef: running, imageRefs: images };
       return { changes: { update: 2 }, warnings: s.failOutputsAfterUp ? [`${stack} was updated, but reading its outputs afterwards failed (${s.failOutputsAfterUp})`] : [] };
     } finally {
       s.locked = false;
