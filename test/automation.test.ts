@@ -7,7 +7,7 @@ import { expect } from "chai";
 import { createFerry } from "../automation";
 import { exitCodeFor, messages, nextGeneration, parseMessage, releases, rollbackTarget, scanGate } from "../automation/decisions";
 import * as os from "os";
-import { NotStartedError, PromotionRunningError, RefusedError, StackLockedError } from "../automation/errors";
+import { NotStartedError, OperationFailedError, PromotionRunningError, RefusedError, StackLockedError } from "../automation/errors";
 import { encodeLease } from "../automation/lease";
 import type { FerryEvent } from "../automation/events";
 import type { UpdateRecord } from "../automation/ports";
@@ -230,6 +230,21 @@ describe("automation", () => {
       expect(err.message).to.equal("interrupted before the update started; nothing was changed");
       expect(w.ports.files.read("staging")).to.equal(before);
       expect(w.ports.stacks.log.some((l) => l.startsWith("up"))).to.equal(false);
+    });
+
+    it("an interrupt during the preview: refused, the update never starts, the file untouched", async () => {
+      const w = world();
+      const controller = new AbortController();
+      const before = w.ports.files.read("staging");
+      w.ports.stacks.preview = async (stack) => {
+        controller.abort();
+        throw new OperationFailedError(stack, "preview canceled", true);
+      };
+      const err = await refusal(w.ferry.promote({ from: "dev", to: "staging", approve: yes, signal: controller.signal }));
+      expect(err.message).to.equal("interrupted before the update started; nothing was changed");
+      expect(w.ports.files.read("staging")).to.equal(before);
+      expect(w.ports.stacks.log.some((l) => l.startsWith("up"))).to.equal(false);
+      expect(w.ports.stacks.stacks.staging.tags).to.deep.equal({}, "the lease is released");
     });
 
     it("failed bookkeeping never undoes the deploy: a warning naming the command to re-run", async () => {

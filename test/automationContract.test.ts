@@ -172,6 +172,7 @@ describe("automation contract (fake pulumi)", function () {
       { name: "unreadable history", setup: (s) => (s.failHistory = { staging: "failed to load checkpoint: permission denied" }), says: [`reading the update history of "staging" failed: failed to load checkpoint: permission denied`, "Check it: pulumi stack history --stack staging"] },
       { name: "the target stack missing from the backend", setup: (s) => delete (s.stacks as Record<string, unknown>).staging, says: [`stack "staging" does not exist in the Pulumi backend you are logged in to`, "pulumi stack init staging"] },
       { name: "no Pulumi CLI", setup: () => undefined, env: { FERRY_PULUMI: "/nonexistent/bin/pulumi" }, says: [`the Pulumi CLI was not found (looked for "/nonexistent/bin/pulumi")`, "https://www.pulumi.com/docs/iac/download-install/"] },
+      { name: "a failing preview", setup: (s) => (s.failPreview = { staging: "aws:ecs/service:Service ferry-staging-web: unable to validate AWS credentials" }), says: [`preview of "staging" failed: aws:ecs/service:Service ferry-staging-web: unable to validate AWS credentials`, "See the whole output: pulumi preview --stack staging"] },
       { name: "a Pulumi CLI too old for the lease", setup: (s) => (s.version = "3.205.0"), says: ["the Pulumi CLI is 3.205.0; Ferry needs 3.211.0 or newer", "Upgrade it"] },
     ];
     for (const c of cases) {
@@ -185,7 +186,8 @@ describe("automation contract (fake pulumi)", function () {
         expect(lines, r.stderr).to.have.length(1);
         for (const text of c.says) expect(lines[0]).to.contain(text);
         expect(r.stderr).not.to.contain("code: -2").and.not.to.contain("stdout:");
-        expect(p.calls().filter((x) => x[0] === "up" || x[0] === "preview")).to.deep.equal([]);
+        expect(p.calls().filter((x) => x[0] === "up")).to.deep.equal([]);
+        expect(p.state().stacks.staging?.tags ?? {}, "no lease left behind").to.deep.equal({});
         expect(p.git("status", "--porcelain")).to.equal("");
       });
     }

@@ -28,6 +28,7 @@ export interface FakeState {
   upMillis?: Record<string, number>;
   failHistory?: Record<string, string>;
   failOutputs?: Record<string, string>;
+  failPreview?: Record<string, string>;
   calls?: string[][];
   signals?: { cmd: string; signal: string }[];
 }
