@@ -5,6 +5,8 @@
  */
 import { execFileSync } from "child_process";
 import { createHash } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
 
 export interface Commit {
   /** 12-hex short SHA, with `-dirty-<8 hex>` when the tree has uncommitted changes. */
@@ -23,8 +25,29 @@ export function currentCommit(dir: string): Commit {
   } catch (err) {
     throw new Error(`cannot tag the image build: ${dir} is not a git checkout with a commit (${(err as Error).message.split("\n")[0]})`);
   }
-  const status = git("status", "--porcelain", "--untracked-files=normal");
+  const status = git("status", "--porcelain", "--untracked-files=all");
   if (status.trim() === "") return { id: sha, time };
-  const changes = createHash("sha256").update(status).update(git("diff", "HEAD")).digest("hex").slice(0, 8);
-  return { id: `${sha}-dirty-${changes}`, time };
+  return { id: `${sha}-dirty-${changesHash(dir, status, git("diff", "HEAD", "--binary"), untrackedFiles(git))}`, time };
+}
+
+/** Paths of untracked files that are not ignored, in a stable order. */
+function untrackedFiles(git: (...args: string[]) => string): string[] {
+  return git("ls-files", "--others", "--exclude-standard", "-z").split("\0").filter(Boolean).sort();
+}
+
+/**
+ * What a dirty tree holds beyond its commit: the status, the diff of tracked files against HEAD, and
+ * the path and contents of every untracked file (which no diff shows), so any edit changes the hash.
+ */
+export function changesHash(dir: string, status: string, diff: string, untracked: string[]): string {
+  const h = createHash("sha256").update(status).update("\0").update(diff);
+  for (const file of untracked) {
+    h.update(`\0${file}\0`);
+    try {
+      h.update(fs.readFileSync(path.join(dir, file)));
+    } catch {
+      h.update("(unreadable)");
+    }
+  }
+  return h.digest("hex").slice(0, 8);
 }
