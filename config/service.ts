@@ -1,4 +1,5 @@
 /** `ferry:services`: each service's task size, capacity, traffic, deployment, scaling and container settings. */
+import { PRIORITY_SLOTS } from "../lib/routing";
 import { readDeployment } from "./deployment";
 import { describeMemoryChoices, FARGATE_TASK_SIZES, memoryChoices } from "./fargate";
 import { ENV_NAME, readStringMap, SECRET_ARN } from "./patterns";
@@ -11,6 +12,7 @@ export const SERVICE_KEYS = [
   "architecture",
   "port",
   "paths",
+  "priority",
   "healthCheckPath",
   "desiredCount",
   "minCount",
@@ -73,6 +75,13 @@ export function readServices(r: Reader, key: string, value: unknown, stackArch: 
     }
     return [readService(r, sk, name, all[name] ?? {}, stackArch)];
   });
+  const explicit = new Map<number, string>();
+  for (const s of services) {
+    if (s.priority === undefined) continue;
+    const other = explicit.get(s.priority);
+    if (other) r.report(`${key}.${s.name}.priority`, s.priority, `a priority no other service has (${other} has ${s.priority})`);
+    explicit.set(s.priority, s.name);
+  }
   const routed = services.filter((s) => s.port !== undefined);
   const defaults = routed.filter((s) => s.paths.length === 0);
   if (routed.length > 0 && defaults.length !== 1) {
@@ -101,6 +110,8 @@ function readService(r: Reader, key: string, name: string, value: unknown, stack
       }) ?? [],
   );
   if (paths.length > 0 && port === undefined) r.report(`${key}.paths`, o.paths, "nothing unless the service has a port");
+  const priority = r.integer(`${key}.priority`, o.priority, 1, PRIORITY_SLOTS);
+  if (priority !== undefined && paths.length === 0) r.report(`${key}.priority`, priority, "nothing for a service without paths (the default route is always tried last)");
 
   const desiredCount = r.integer(`${key}.desiredCount`, o.desiredCount, 0, 5000) ?? SERVICE_DEFAULTS.desiredCount;
   const minCount = r.integer(`${key}.minCount`, o.minCount, 0, 5000) ?? Math.min(desiredCount, typeof o.maxCount === "number" ? o.maxCount : desiredCount);
@@ -124,6 +135,7 @@ function readService(r: Reader, key: string, name: string, value: unknown, stack
     architecture: r.oneOf(`${key}.architecture`, o.architecture, ARCHITECTURES) ?? stackArch,
     port,
     paths,
+    priority,
     healthCheckPath:
       r.string(`${key}.healthCheckPath`, o.healthCheckPath, { pattern: /^\/\S{0,1023}$/, describe: "a path of 1-1024 characters starting with /, without spaces" }) ??
       SERVICE_DEFAULTS.healthCheckPath,

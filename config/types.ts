@@ -93,6 +93,8 @@ export interface ServiceConfig {
   port?: number;
   /** Path patterns routed to this service; empty for the load balancer's default route. */
   paths: string[];
+  /** Order among services with paths (1..4999, lower tried first); unset: a slot from the name. */
+  priority?: number;
   healthCheckPath: string;
   desiredCount: number;
   minCount: number;
