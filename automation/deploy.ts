@@ -189,6 +189,7 @@ export async function deploy(ports: Ports, req: DeployRequest): Promise<DeployRe
     if (!gate.pass) throw new RefusedError(`scan gate of "${stack}": ${gate.reason}`);
     step("scan-gate", gate.note);
   }
+  await verifyPlatforms(ports, config, images, step);
   const lease = await takeLease(ports, stack, req.what, warn);
   try {
     return await deployHoldingLease(ports, req, { base, step, warn, file });
@@ -259,6 +260,36 @@ async function deployHoldingLease(
   } finally {
     copy.dispose();
   }
+}
+
+/** ECS task `cpuArchitecture` → the architecture name in image indexes. */
+const INDEX_ARCH = { arm64: "arm64", x86_64: "amd64" } as const;
+
+/**
+ * Every service of the target runs on an architecture its image has (read from ECR's index), checked
+ * before anything changes: a task on a platform its image lacks would never start.
+ */
+async function verifyPlatforms(ports: Ports, config: FerryConfig, images: ImageSet, step: (s: Step, m: string) => void): Promise<void> {
+  const platforms = new Map<string, string[]>();
+  for (const s of config.services) {
+    const target = targetKey(s.target);
+    const ref = images[target];
+    if (!platforms.has(ref)) {
+      const read = await ports.registry.platforms(ref).catch((e: Error) => e);
+      if (read instanceof Error) {
+        throw new RefusedError(`cannot read which architectures ${shortDigest(parseImageRef(ref, "the image").digest)} has (${read.message}); Ferry checks every service's architecture against its image before it deploys`);
+      }
+      platforms.set(ref, read);
+    }
+    const has = platforms.get(ref)!;
+    const needs = INDEX_ARCH[s.architecture];
+    if (!has.includes(needs)) {
+      throw new RefusedError(
+        `service "${s.name}" of "${config.stack}" runs on ${s.architecture}, but its image ${shortDigest(parseImageRef(ref, "the image").digest)}${target === DEFAULT_TARGET ? "" : ` (target ${target})`} has only ${has.join(", ") || "no platform"}: build it for linux/${needs}, or set the service's architecture`,
+      );
+    }
+  }
+  step("verify", `every service's architecture is in its image (${[...platforms.values()].map((p) => p.join("+")).join(", ")})`);
 }
 
 /** Sums the scan findings of every image of a set; an image whose findings cannot be read fails it all (closed). */

@@ -6,6 +6,7 @@
 export type Step =
   | "read-source"
   | "scan-gate"
+  | "verify"
   | "set-config"
   | "preview"
   | "approval"

@@ -78,6 +78,8 @@ export interface RegistryPort {
   scanFindings(imageRef: string): Promise<ScanFindings>;
   /** Tags the index and each of its platform images (`<tag>-<arch>`). */
   tag(imageRef: string, tag: string): Promise<void>;
+  /** The architectures (`amd64`, `arm64`) of a multi-arch index; throws when they cannot be read. */
+  platforms(imageRef: string): Promise<string[]>;
 }
 
 /** Git, for keeping the stack files that Pulumi Deployments reads in step with what is deployed. */

@@ -99,8 +99,8 @@ export function parseConfig(stack: string, raw: Record<string, string>, secretKe
   const loadBalancer = readLoadBalancer(r, k("loadBalancer"), get("loadBalancer"));
   const services = readServices(r, k("services"), get("services"), architecture);
   const promotionKeys = r.object(k("promotion"), get("promotion"), ["scanGate"]) ?? {};
-  // The scan gate is on for prod unless its config says otherwise, off elsewhere unless turned on.
-  const promotion = { scanGate: r.boolean(`${k("promotion")}.scanGate`, promotionKeys.scanGate) ?? stack === "prod" };
+  // Every stack that runs promoted images has the scan gate unless its config turns it off.
+  const promotion = { scanGate: r.boolean(`${k("promotion")}.scanGate`, promotionKeys.scanGate) ?? !build };
   if (build) {
     for (const s of services) {
       if (!image.platforms.includes(PLATFORM_OF[s.architecture])) {

@@ -162,13 +162,35 @@ describe("automation", () => {
       });
     }
 
-    it("lets CRITICAL findings through with allowCritical, and runs no gate where it is off (staging)", async () => {
+    it("gates every stack that runs promoted images by default; allowCritical lets CRITICAL through; scanGate: false turns it off", async () => {
+      const gated = world();
+      gated.ports.registry.findings = { counts: { CRITICAL: 1 }, images: 2 };
+      const err = await refusal(gated.ferry.promote({ from: "dev", to: "staging", approve: yes }));
+      expect(err.message).to.contain(`scan gate of "staging": the image has 1 CRITICAL finding`);
+      expect((await gated.ferry.promote({ from: "dev", to: "staging", approve: yes, allowCritical: true })).outcome).to.equal("deployed");
+      const off = world();
+      off.ports.registry.findings = { counts: { CRITICAL: 1 }, images: 2 };
+      off.ports.files.write("staging", setStackValue(off.ports.files.read("staging"), "ferry:promotion", { scanGate: "false" }));
+      expect((await off.ferry.promote({ from: "dev", to: "staging", approve: yes })).outcome).to.equal("deployed");
+    });
+
+    it("refuses an image without the architecture a service runs on, before anything changes", async () => {
       const w = world();
-      w.ports.registry.findings = { counts: { CRITICAL: 1 }, images: 2 };
-      expect((await w.ferry.promote({ from: "dev", to: "staging", approve: yes })).outcome).to.equal("deployed");
-      const p = world();
-      p.ports.registry.findings = { counts: { CRITICAL: 1 }, images: 2 };
-      expect((await p.ferry.promote({ from: "dev", to: "prod", approve: yes, allowCritical: true })).outcome).to.equal("deployed");
+      w.ports.registry.arches.set(ref("d"), ["amd64"]);
+      const before = w.ports.files.read("staging");
+      const err = await refusal(w.ferry.promote({ from: "dev", to: "staging", approve: yes }));
+      expect(err.message).to.equal(
+        `service "web" of "staging" runs on arm64, but its image ${"d".repeat(12)} has only amd64: build it for linux/arm64, or set the service's architecture`,
+      );
+      expect(w.ports.files.read("staging")).to.equal(before);
+      expect(w.ports.stacks.log.filter((l) => !l.startsWith("outputs"))).to.deep.equal([]);
+    });
+
+    it("refuses when the image's architectures cannot be read (fails closed)", async () => {
+      const w = world();
+      w.ports.registry.arches.set(ref("d"), new Error("AccessDeniedException: ecr:BatchGetImage"));
+      const err = await refusal(w.ferry.promote({ from: "dev", to: "staging", approve: yes }));
+      expect(err.message).to.contain(`cannot read which architectures ${"d".repeat(12)} has (AccessDeniedException: ecr:BatchGetImage)`);
     });
 
     it("a locked stack: a clear refusal and the stack file unchanged", async () => {

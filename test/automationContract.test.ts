@@ -9,13 +9,15 @@ import * as fs from "fs";
 import * as path from "path";
 import { messages } from "../automation/decisions";
 import { parse as yamlParse } from "yaml";
-import { setStackImages, setStackValue } from "../lib/stackFile";
-import { FakeState, imageRefIn, project, ref, twoStacks } from "./support/fakeCli";
+import { setStackImages } from "../lib/stackFile";
+import { ecr, FakeState, imageRefIn, project, ref, startEcr, twoStacks } from "./support/fakeCli";
 
 const YAML = { parse: yamlParse };
 
 describe("automation contract (fake pulumi)", function () {
   this.timeout(60000);
+  before(startEcr);
+  after(() => ecr.stop());
 
   it("promote --from dev --to staging --yes: staging's stack file pins dev's digest, exit 0", async () => {
     const p = project(twoStacks());
@@ -38,8 +40,12 @@ describe("automation contract (fake pulumi)", function () {
     expect(p.git("diff", "--numstat").trim()).to.equal("1\t1\tPulumi.staging.yaml");
     expect(p.state().stacks.staging.tags ?? {}).to.deep.equal({});
     expect(r.stdout).to.contain(`staging runs ${ref("d")} (generation 3).`);
-    // No AWS here: tagging fails, which only warns.
-    expect(r.stdout).to.contain("WARNING: staging is deployed, but tagging the image as release-staging-3 failed");
+    // The release and pointer tags are on the index and each platform image, in ECR.
+    const tagged = (tag: string) => ecr.tags.get(`ferry-dev:${tag}`);
+    expect(tagged("release-staging-3")).to.equal(`sha256:${"d".repeat(64)}`);
+    expect(tagged("stack-staging")).to.equal(`sha256:${"d".repeat(64)}`);
+    expect(tagged("release-staging-3-arm64")).to.be.a("string").and.not.equal(tagged("release-staging-3"));
+    expect(r.stdout).not.to.contain("WARNING");
     expect(r.stdout).to.contain("Pulumi.staging.yaml now pins this image: commit it (or pass --commit)");
     expect(p.state().stacks.staging.outputs.imageRef).to.equal(ref("d"));
   });
@@ -210,12 +216,10 @@ describe("automation contract (fake pulumi)", function () {
     state.stacks.staging.history = [];
     state.stacks.prod = { outputs: {}, history: [] };
     const p = project(state);
-    // staging and prod run the worker target for their worker service. No ECR here: prod's scan gate is off.
+    // staging and prod run the worker target for their worker service.
     for (const stack of ["staging", "prod"]) {
       const file = path.join(p.dir, `Pulumi.${stack}.yaml`);
-      let text = setStackImages(fs.readFileSync(file, "utf8").replace("    worker:\n", "    worker:\n      target: worker\n"), { default: ref("a"), worker: ref("c") });
-      if (stack === "prod") text = setStackValue(text, "ferry:promotion", { scanGate: "false" });
-      fs.writeFileSync(file, text);
+      fs.writeFileSync(file, setStackImages(fs.readFileSync(file, "utf8").replace("    worker:\n", "    worker:\n      target: worker\n"), { default: ref("a"), worker: ref("c") }));
     }
     p.git("-c", "user.email=f@example.com", "-c", "user.name=f", "commit", "-qam", "worker target");
     const toStaging = await p.ferry(["promote", "--from", "dev", "--to", "staging", "--yes", "--commit"]);
@@ -231,10 +235,23 @@ describe("automation contract (fake pulumi)", function () {
       expect(config["ferry:imageRef"]).to.equal(undefined);
       expect(p.state().stacks[stack].outputs.imageRefs).to.deep.equal({ default: ref("d"), worker: ref("e") });
     }
+    // Both images were scanned and tagged per target, through both gates.
+    expect(ecr.tags.get("ferry-dev:release-prod-1-worker")).to.equal(`sha256:${"e".repeat(64)}`);
     // Each promotion committed exactly its stack file.
     expect(p.git("log", "-2", "--format=%s").trim().split("\n")).to.deep.equal([`ferry: prod runs ${set} (generation 1)`, `ferry: staging runs ${set} (generation 1)`]);
     const status = JSON.parse((await p.ferry(["status", "--json", "--stack", "staging"])).stdout) as { stacks: { generation?: number; images?: Record<string, string> }[] };
     expect(status.stacks[0]).to.deep.include({ generation: 1, images: { default: ref("d"), worker: ref("e") } });
+  });
+
+  it("an image without the services' architecture is refused, read from ECR, before anything changes", async () => {
+    ecr.seedIndex(ref("1"), ["amd64"]);
+    const state = twoStacks();
+    state.stacks.dev.outputs = { imageRef: ref("1") };
+    const p = project(state);
+    const r = await p.ferry(["promote", "--from", "dev", "--to", "staging", "--yes"]);
+    expect(r.code, r.stderr).to.equal(2);
+    expect(r.stderr).to.contain(`service "web" of "staging" runs on arm64, but its image ${"1".repeat(12)} has only amd64`);
+    expect(p.calls().filter((c) => c[0] === "preview" || c[0] === "up")).to.deep.equal([]);
   });
 
   it("rollback --stack staging --to 1: deploys generation 1 again", async () => {

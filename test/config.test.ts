@@ -284,6 +284,13 @@ describe("config validation", () => {
     expect(c.cluster).to.deep.equal({ arn: undefined, containerInsights: true });
   });
 
+  it("turns the scan gate on for every stack that runs promoted images, whatever its name, unless its config turns it off", () => {
+    expect(parseConfig("production", flat(base())).promotion.scanGate).to.equal(true);
+    expect(parseConfig("qa", flat(base())).promotion.scanGate).to.equal(true);
+    expect(parseConfig("qa", flat({ ...base(), promotion: { scanGate: false } })).promotion.scanGate).to.equal(false);
+    expect(parseConfig("dev", flat({ build: true, services: { web: {} } })).promotion.scanGate).to.equal(false);
+  });
+
   it("ignores other namespaces (aws:region) and reads top-level values as text", () => {
     const c = parseConfig("test", { ...flat(base()), "aws:region": "eu-west-1", "ferry:build": "false", "ferry:logRetentionDays": "60" });
     expect(c.logRetentionDays).to.equal(60);

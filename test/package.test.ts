@@ -6,13 +6,16 @@
  * the fake Pulumi CLI it names by path; the package's `ferry` bin runs without ts-node too.
  */
 import { expect } from "chai";
-import { execFileSync } from "child_process";
+import { execFile, execFileSync } from "child_process";
+import { promisify } from "util";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PROJECT_DIR } from "../plan/run";
-import { FAKE_BIN, project, ref, twoStacks } from "./support/fakeCli";
+import { ecr, FAKE_BIN, project, ref, startEcr, twoStacks } from "./support/fakeCli";
 
+// Async: the fake ECR answers from this process, so a synchronous child would wait on it forever.
+const run = promisify(execFile);
 const TSC = path.join(PROJECT_DIR, "node_modules", "typescript", "bin", "tsc");
 /** Development tools the installed package must not need at run time. */
 const DEV_ONLY = new Set(["ts-node", "typescript", ".bin", "ferry"]);
@@ -21,6 +24,8 @@ describe("the installable package", function () {
   this.timeout(120000);
   let tool: string;
 
+  before(startEcr);
+  after(() => ecr.stop());
   before(() => {
     tool = fs.mkdtempSync(path.join(os.tmpdir(), "ferry-tool-"));
     const packed = JSON.parse(execFileSync("npm", ["pack", "--json", "--loglevel=error", "--pack-destination", tool], { cwd: PROJECT_DIR, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }))[0];
@@ -40,16 +45,16 @@ describe("the installable package", function () {
     expect(fs.existsSync(path.join(pkg, "test"))).to.equal(false);
   });
 
-  it("runs the documented example: promote and status with typed results, without ts-node", () => {
+  it("runs the documented example: promote and status with typed results, without ts-node", async () => {
     const p = project(twoStacks());
     fs.copyFileSync(path.join(PROJECT_DIR, "examples", "internal-tool.ts"), path.join(tool, "internal-tool.ts"));
     // Type-checked against the installed declarations (strict), then plain JavaScript.
     execFileSync(process.execPath, [TSC, "--strict", "--target", "ES2022", "--module", "commonjs", "--esModuleInterop", "--skipLibCheck", "--types", "node", "--typeRoots", path.join(tool, "node_modules", "@types"), "internal-tool.ts"], { cwd: tool, encoding: "utf8" });
-    const out = execFileSync(process.execPath, ["internal-tool.js", p.dir], {
+    const { stdout: out } = await run(process.execPath, ["internal-tool.js", p.dir], {
       cwd: tool,
       encoding: "utf8",
       // No fake on PATH: the tool names the Pulumi binary through createFerry({ pulumi }).
-      env: { ...process.env, TOOL_PULUMI: path.join(FAKE_BIN, "pulumi"), FAKE_PULUMI_STATE: p.statePath, NODE_OPTIONS: "", AWS_REGION: "eu-west-1", AWS_ENDPOINT_URL: "http://127.0.0.1:9", AWS_ACCESS_KEY_ID: "x", AWS_SECRET_ACCESS_KEY: "y", AWS_MAX_ATTEMPTS: "1" },
+      env: { ...process.env, TOOL_PULUMI: path.join(FAKE_BIN, "pulumi"), FAKE_PULUMI_STATE: p.statePath, NODE_OPTIONS: "", AWS_REGION: "eu-west-1", AWS_ENDPOINT_URL: ecr.url, AWS_ACCESS_KEY_ID: "x", AWS_SECRET_ACCESS_KEY: "y", AWS_MAX_ATTEMPTS: "1" },
     });
     expect(out).to.contain(`approve ${ref("d")} for staging (generation 3, 2 to update)? yes`);
     expect(out).to.contain("promotion: deployed, generation 3, exit code 0");
@@ -57,9 +62,9 @@ describe("the installable package", function () {
     expect(p.state().stacks.staging.outputs.imageRef).to.equal(ref("d"));
   });
 
-  it("its ferry bin runs from the built JavaScript", () => {
+  it("its ferry bin runs from the built JavaScript", async () => {
     const p = project(twoStacks());
-    const out = execFileSync(process.execPath, [path.join(tool, "node_modules", "ferry", "bin", "ferry.js"), "status", "--json"], {
+    const { stdout: out } = await run(process.execPath, [path.join(tool, "node_modules", "ferry", "bin", "ferry.js"), "status", "--json"], {
       cwd: p.dir,
       encoding: "utf8",
       env: { ...process.env, FERRY_PULUMI: path.join(FAKE_BIN, "pulumi"), FAKE_PULUMI_STATE: p.statePath },

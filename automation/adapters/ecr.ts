@@ -74,6 +74,16 @@ export class EcrRegistry implements RegistryPort {
       .map((m) => ({ digest: m.digest, arch: m.platform?.architecture ?? "unknown" }));
   }
 
+  async platforms(ref: string): Promise<string[]> {
+    const image = this.image(ref);
+    const { body, mediaType } = await this.manifest(image, image.digest);
+    const doc = JSON.parse(body) as { mediaType?: string; manifests?: ManifestEntry[] };
+    if (!INDEX_TYPES.includes(mediaType ?? doc.mediaType ?? "") && !doc.manifests) {
+      throw new Error(`${image.repositoryName}@${image.digest} is a single image, not a multi-arch index, so ECR does not say which architecture it is for`);
+    }
+    return [...new Set((await this.platformImages(ref)).map((p) => p.arch))];
+  }
+
   async scanFindings(ref: string): Promise<ScanFindings> {
     const image = this.image(ref);
     const platforms = await this.platformImages(ref);

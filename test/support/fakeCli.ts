@@ -9,10 +9,24 @@ import * as os from "os";
 import * as path from "path";
 import { messages } from "../../automation/decisions";
 import { PROJECT_DIR } from "../../plan/run";
+import { FakeEcr } from "./fakeEcr";
 
 export const FAKE_BIN = path.join(__dirname, "..", "fixtures", "fake-pulumi");
 export const REPO = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/ferry-dev";
 export const ref = (c: string) => `${REPO}@sha256:${c.repeat(64)}`;
+
+/**
+ * The ECR every contract run talks to (AWS_ENDPOINT_URL): images a…f as indexes for amd64 and arm64,
+ * each with one HIGH finding. Start it in a `before` hook of the suites that use `project`.
+ */
+export const ecr = new FakeEcr();
+export async function startEcr(): Promise<FakeEcr> {
+  if (!ecr.url) {
+    await ecr.start();
+    for (const c of "abcdef") ecr.seedIndex(ref(c));
+  }
+  return ecr;
+}
 
 export interface FakeStack {
   outputs: Record<string, unknown>;
@@ -73,7 +87,7 @@ export function project(state: FakeState) {
             AWS_ACCESS_KEY_ID: "test",
             AWS_SECRET_ACCESS_KEY: "test",
             AWS_EC2_METADATA_DISABLED: "true",
-            AWS_ENDPOINT_URL: "http://127.0.0.1:9",
+            AWS_ENDPOINT_URL: ecr.url || "http://127.0.0.1:9",
             AWS_MAX_ATTEMPTS: "1",
             ...options.env,
           },

@@ -132,6 +132,13 @@ export class MemoryRegistry implements RegistryPort {
     if (this.findings instanceof Error) throw this.findings;
     return this.findings;
   }
+  /** Architectures of each image (all of them have both unless a test says otherwise). */
+  arches = new Map<string, string[] | Error>();
+  async platforms(imageRef: string) {
+    const a = this.arches.get(imageRef) ?? ["amd64", "arm64"];
+    if (a instanceof Error) throw a;
+    return a;
+  }
   async tag(imageRef: string, tag: string) {
     if (this.tagError) throw this.tagError;
     this.tags.push(`${tag} ${imageRef}`);
