@@ -109,9 +109,15 @@ export function releases(history: UpdateRecord[]): Release[] {
     .sort((a, b) => b.generation - a.generation);
 }
 
-export function nextGeneration(history: UpdateRecord[]): number {
-  // Failed promotions do not count; generations only ever grow.
-  return Math.max(0, ...releases(history).map((r) => r.generation)) + 1;
+/**
+ * The next generation: one above every generation the stack has had, as its history shows and as
+ * its `ferry:generation` tag remembers (history is read in pages and may not reach back to the last
+ * promotion of a busy stack). Failed promotions do not count; generations only ever grow, so an
+ * immutable `release-<stack>-<n>` tag is never written twice.
+ */
+export function nextGeneration(history: UpdateRecord[], remembered?: string): number {
+  const tag = remembered && /^\d+$/.test(remembered) ? Number(remembered) : 0;
+  return Math.max(0, tag, ...releases(history).map((r) => r.generation)) + 1;
 }
 
 /** The generation a running image (or set) belongs to: the newest release of the same digests. */

@@ -21,7 +21,7 @@ import { stackConfigFromText } from "../plan/stackConfig";
 import { exitCodeFor, messages, Outcome, parseImageRef, parseImages, scanGate, shortDigest } from "./decisions";
 import { ExitCode, NotStartedError, OperationFailedError, PromotionRunningError, RefusedError, StackLockedError } from "./errors";
 import { EventSink, Step } from "./events";
-import { decideLease, decodeLease, encodeLease, Lease, LEASE_TAG } from "./lease";
+import { decideLease, decodeLease, encodeLease, GENERATION_TAG, Lease, LEASE_TAG } from "./lease";
 import { EngineEventLike } from "./events";
 import { ChangeSummary, Ports, ScanFindings, UpdateRecord } from "./ports";
 
@@ -322,6 +322,15 @@ export async function tagReleases(ports: Ports, stack: string, images: ImageSet,
 /** Tags and the commit after a good deploy: never undo it, only warn with the command that redoes them. */
 async function bookkeeping(ports: Ports, req: DeployRequest, result: DeployResult, file: string, step: (s: Step, m: string) => void, warn: (m: string) => void): Promise<DeployResult> {
   const { stack, ref } = req;
+  try {
+    // Remember the newest generation in the stack itself, where the next numbering reads it.
+    const remembered = Number((await ports.stacks.tag(stack, GENERATION_TAG)) ?? 0) || 0;
+    if (req.generation > remembered) await ports.stacks.setTag(stack, GENERATION_TAG, String(req.generation));
+  } catch (err) {
+    const w = `${stack} is deployed, but remembering generation ${req.generation} on the stack failed (${(err as Error).message}); the next promotion numbers from the stack's history`;
+    result.warnings.push(w);
+    warn(w);
+  }
   try {
     await tagReleases(ports, stack, parseImages(ref, "the image"), req.generation, step);
   } catch (err) {

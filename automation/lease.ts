@@ -6,6 +6,9 @@
  * before it. Pure decisions here; the adapter reads and writes the tag.
  */
 
+/** The stack tag remembering the newest generation promoted to a stack (numbering never restarts). */
+export const GENERATION_TAG = "ferry:generation";
+
 /** The stack tag that holds the lease (stack tag names: letters, digits, `-_.:`, at most 40). */
 export const LEASE_TAG = "ferry:deploying";
 

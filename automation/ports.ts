@@ -44,8 +44,8 @@ export interface StackPort {
   preview(stack: string, options: OperationOptions): Promise<ChangeSummary>;
   /** Throws StackLockedError for a concurrent update, NotStartedError when it never started, OperationFailedError (interrupted on abort) otherwise. */
   up(stack: string, message: string, options: OperationOptions): Promise<UpResult>;
-  /** Newest first. Throws NotStartedError when the history cannot be read. */
-  history(stack: string, limit: number): Promise<UpdateRecord[]>;
+  /** Newest first, `limit` a page (page 1: the newest). Throws NotStartedError when the history cannot be read. */
+  history(stack: string, limit: number, page?: number): Promise<UpdateRecord[]>;
   /** A stack tag's value (kept in the backend, seen by every machine); undefined when unset. */
   tag(stack: string, name: string): Promise<string | undefined>;
   setTag(stack: string, name: string, value: string): Promise<void>;

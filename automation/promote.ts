@@ -2,10 +2,11 @@
  * promote: deploy the exact image one stack runs to another stack, as its next release generation.
  */
 import { DEFAULT_TARGET, ImageSet, imageSetText } from "../lib/imageSet";
-import { messages, nextGeneration, parseImageRef } from "./decisions";
+import { messages, nextGeneration, parseImageRef, releases } from "./decisions";
 import { deploy, DeployRequest, DeployResult, requireKnownStack } from "./deploy";
 import { RefusedError } from "./errors";
-import { Ports } from "./ports";
+import { GENERATION_TAG } from "./lease";
+import { Ports, UpdateRecord } from "./ports";
 
 export interface PromoteRequest extends Omit<DeployRequest, "stack" | "ref" | "generation" | "message" | "what"> {
   /** Stack whose `imageRef` output is promoted. */
@@ -14,8 +15,24 @@ export interface PromoteRequest extends Omit<DeployRequest, "stack" | "ref" | "g
   to: string;
 }
 
-/** How many updates of history are read to number generations and list releases. */
+/** How many updates of history make a page (status and rollback read one; numbering reads on). */
 export const HISTORY_DEPTH = 200;
+/** Pages read at most when looking for the last promotion (10,000 updates). */
+const MAX_PAGES = 50;
+
+/**
+ * Updates back to the stack's newest promotion: page after page while a full page holds none (a
+ * busy stack's other updates must not hide its generations).
+ */
+export async function promotionHistory(ports: Ports, stack: string): Promise<UpdateRecord[]> {
+  const all: UpdateRecord[] = [];
+  for (let page = 1; page <= MAX_PAGES; page++) {
+    const updates = await ports.stacks.history(stack, HISTORY_DEPTH, page);
+    all.push(...updates);
+    if (updates.length < HISTORY_DEPTH || releases(updates).length > 0) break;
+  }
+  return all;
+}
 
 export async function promote(ports: Ports, req: PromoteRequest): Promise<DeployResult> {
   if (req.from === req.to) throw new RefusedError(`cannot promote "${req.from}" to itself`);
@@ -25,7 +42,7 @@ export async function promote(ports: Ports, req: PromoteRequest): Promise<Deploy
   const outputs = await ports.stacks.outputs(req.from);
   if (!outputs) throw new RefusedError(`stack "${req.from}" has not been deployed, so it has no image to promote`);
   const ref = imageSetText(sourceImages(req.from, outputs));
-  const generation = nextGeneration(await ports.stacks.history(req.to, HISTORY_DEPTH));
+  const generation = nextGeneration(await promotionHistory(ports, req.to), await ports.stacks.tag(req.to, GENERATION_TAG));
   return deploy(ports, {
     ...req,
     stack: req.to,

@@ -116,7 +116,7 @@ describe("automation", () => {
       expect(result).to.deep.include({ outcome: "deployed", exitCode: 0, ref: ref("d"), previousRef: ref("b"), generation: 3, uncommittedFile: "Pulumi.staging.yaml" });
       expect(w.ports.files.imageRef("staging")).to.equal(ref("d"));
       // Previewed and deployed from a private copy pinning the new ref, under the stack's lease.
-      expect(w.ports.stacks.log).to.deep.equal(["outputs dev", "tag staging ferry:deploying", `preview staging ${ref("d")}`, `up staging ferry: promote ${ref("d")} from dev as generation 3`, "untag staging ferry:deploying"]);
+      expect(w.ports.stacks.log).to.deep.equal(["outputs dev", "tag staging ferry:deploying", `preview staging ${ref("d")}`, `up staging ferry: promote ${ref("d")} from dev as generation 3`, "tag staging ferry:generation", "untag staging ferry:deploying"]);
       expect(w.ports.files.copies.size, "private copies removed").to.equal(0);
       expect(w.ports.registry.tags).to.deep.equal([`release-staging-3 ${ref("d")}`, `stack-staging ${ref("d")}`]);
       expect(w.events.filter((e) => e.kind === "step").map((e) => (e as { step: string }).step)).to.include.members(["read-source", "set-config", "preview", "approval", "update", "tag"]);
@@ -305,6 +305,32 @@ describe("automation", () => {
       expect(changed).to.deep.equal([`  ferry:imageRef: ${ref("d")}`]);
     });
 
+    describe("generation numbers never restart", () => {
+      it("reads history page after page past 200 other updates to the last promotion", async () => {
+        const others = Array.from({ length: 450 }, (_, i) => update(`manual change ${i}`, "succeeded", 9));
+        const w = world();
+        w.ports.stacks.stacks.staging.history = [...others, ...w.ports.stacks.stacks.staging.history];
+        const result = await w.ferry.promote({ from: "dev", to: "staging", approve: yes });
+        expect(result.generation).to.equal(3);
+        expect(w.ports.registry.tags).to.include(`release-staging-3 ${ref("d")}`);
+      });
+
+      it("continues from the generation the stack remembers when its history no longer shows it", async () => {
+        const w = world();
+        w.ports.stacks.stacks.staging.history = [];
+        w.ports.stacks.stacks.staging.tags = { "ferry:generation": "41" };
+        expect((await w.ferry.promote({ from: "dev", to: "staging", approve: yes })).generation).to.equal(42);
+        expect(w.ports.stacks.stacks.staging.tags).to.deep.equal({ "ferry:generation": "42" });
+      });
+
+      it("a rollback to an older generation does not lower what the stack remembers", async () => {
+        const w = world();
+        w.ports.stacks.stacks.staging.tags = { "ferry:generation": "2" };
+        await w.ferry.rollback({ stack: "staging", to: 1, approve: yes });
+        expect(w.ports.stacks.stacks.staging.tags).to.deep.equal({ "ferry:generation": "2" });
+      });
+    });
+
     describe("two deploys of one stack", () => {
       it("the second, started while the first waits for approval, is refused naming it (exit 2), and the first completes", async () => {
         const w = world();
@@ -323,7 +349,7 @@ describe("automation", () => {
         expect((second as Error).message).not.to.contain("uncommitted");
         expect(first.outcome).to.equal("deployed");
         expect(w.ports.files.imageRef("staging")).to.equal(ref("d"));
-        expect(w.ports.stacks.stacks.staging.tags).to.deep.equal({}, "the lease is released");
+        expect(w.ports.stacks.stacks.staging.tags).to.deep.equal({ "ferry:generation": "3" }, "the lease is released, the generation remembered");
       });
 
       it("the second, started while the first updates, is refused the same way; the file equals what runs", async () => {
@@ -341,15 +367,20 @@ describe("automation", () => {
       it("both read the lease free at once: the later writer holds it, the other backs off before any preview", async () => {
         const w = world();
         const stacks = w.ports.stacks;
-        const setTag = stacks.setTag.bind(stacks);
-        // Interleave: A reads free, B reads free, A writes, B writes; then each reads back.
-        let gate!: () => void;
-        const bothWrote = new Promise<void>((r) => (gate = r));
-        let writes = 0;
+        const [readTag, setTag] = [stacks.tag.bind(stacks), stacks.setTag.bind(stacks)];
+        // Interleave: both runs read the lease free (twice each: the check, then taking it) before
+        // either writes; then each reads back who holds it.
+        let reads = 0;
+        let release!: () => void;
+        const bothRead = new Promise<void>((r) => (release = r));
+        stacks.tag = async (stack, name) => {
+          const value = await readTag(stack, name);
+          if (name === "ferry:deploying" && ++reads === 4) release();
+          return value;
+        };
         stacks.setTag = async (stack, name, value) => {
+          if (name === "ferry:deploying") await bothRead;
           await setTag(stack, name, value);
-          if (++writes === 2) gate();
-          await bothWrote;
         };
         const [a, b] = await Promise.all([
           w.ferry.promote({ from: "dev", to: "staging", approve: yes }).catch((e: unknown) => e),

@@ -38,7 +38,8 @@ describe("automation contract (fake pulumi)", function () {
     }
     // The tracked file changed in exactly one line; the lease is gone.
     expect(p.git("diff", "--numstat").trim()).to.equal("1\t1\tPulumi.staging.yaml");
-    expect(p.state().stacks.staging.tags ?? {}).to.deep.equal({});
+    // The lease is gone; the stack remembers its newest generation.
+    expect(p.state().stacks.staging.tags).to.deep.equal({ "ferry:generation": "3" });
     expect(r.stdout).to.contain(`staging runs ${ref("d")} (generation 3).`);
     // The release and pointer tags are on the index and each platform image, in ECR.
     const tagged = (tag: string) => ecr.tags.get(`ferry-dev:${tag}`);

@@ -152,11 +152,11 @@ export class PulumiStacks implements StackPort {
     }
   }
 
-  async history(stack: string, limit: number): Promise<UpdateRecord[]> {
+  async history(stack: string, limit: number, page = 1): Promise<UpdateRecord[]> {
     const s = await this.select(stack);
     let updates: UpdateSummary[];
     try {
-      updates = await s.history(limit, 1);
+      updates = await s.history(limit, page);
     } catch (err) {
       throw neverStarted(stack, err) ?? new NotStartedError(`reading the update history of "${stack}" failed: ${cliErrorSummary(stderrOf(err) ?? (err as Error).message)}`, `Check it: pulumi stack history --stack ${stack}`);
     }

@@ -107,9 +107,9 @@ export class MemoryStacks implements StackPort {
       s.locked = false;
     }
   }
-  async history(stack: string, limit: number) {
+  async history(stack: string, limit: number, page = 1) {
     if (this.s(stack).failHistory) throw new NotStartedError(`reading the update history of "${stack}" failed: ${this.s(stack).failHistory}`, `Check it: pulumi stack history --stack ${stack}`);
-    return this.s(stack).history.slice(0, limit);
+    return this.s(stack).history.slice((page - 1) * limit, page * limit);
   }
   async tag(stack: string, name: string) {
     return this.s(stack).tags?.[name];
