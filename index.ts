@@ -19,7 +19,7 @@ import { routePriorities } from "./lib/routing";
 
 // 1. Config: validated before any resource is declared.
 const config = loadConfig();
-const name = stackResourceName(config.stack);
+const name = stackResourceName(config.project, config.stack);
 
 // 2. Image: a building stack builds one multi-arch image per Dockerfile target; the others run the
 //    digest that promotion pinned in ferry:imageRef.
@@ -79,9 +79,9 @@ const loadBalancer = routed
 const priorities = routePriorities(config.services);
 const services = config.services.map(
   (service) =>
-    new FargateService(serviceResourceName(config.stack, service.name), {
+    new FargateService(serviceResourceName(config.project, config.stack, service.name), {
       service,
-      family: serviceResourceName(config.stack, service.name),
+      family: serviceResourceName(config.project, config.stack, service.name),
       image: imageOf.get(service.target ?? "")!,
       repositoryArn,
       clusterArn: cluster.arn,

@@ -15,5 +15,5 @@ export function loadConfig(): FerryConfig {
   // isConfigSecret is exported by the SDK's runtime but not declared in its typings.
   const runtime = pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean };
   const secretKeys = Object.keys(raw).filter((k) => runtime.isConfigSecret?.(k) ?? false);
-  return parseConfig(pulumi.getStack(), raw, secretKeys);
+  return parseConfig(pulumi.getStack(), raw, secretKeys, pulumi.getProject());
 }

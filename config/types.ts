@@ -197,6 +197,8 @@ export interface PromotionConfig {
 }
 
 export interface FerryConfig {
+  /** The Pulumi project (Pulumi.yaml `name`); resource names start with `<project>-<stack>`. */
+  project: string;
   stack: string;
   /** Whether this stack builds the image (dev) or runs a promoted digest (staging, prod). */
   build: boolean;

@@ -63,8 +63,9 @@ const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
  * @param stack the stack name (used for messages and carried into the result)
  * @param raw the flat config map (`<namespace>:<key>` → string), as `pulumi.runtime.allConfig()` returns it
  * @param secretKeys full keys whose values are secret; their values never appear in messages
+ * @param project the Pulumi project's name (resource names start with it) @default "ferry"
  */
-export function parseConfig(stack: string, raw: Record<string, string>, secretKeys: Iterable<string> = []): FerryConfig {
+export function parseConfig(stack: string, raw: Record<string, string>, secretKeys: Iterable<string> = [], project = NAMESPACE): FerryConfig {
   const prefix = `${NAMESPACE}:`;
   const r = new Reader(new Set(secretKeys));
   const top = new Map<string, unknown>();
@@ -126,13 +127,14 @@ export function parseConfig(stack: string, raw: Record<string, string>, secretKe
     r.report(k("certificateArn"), certificateArn, `an ACM certificate in the stack's region ${region}: a load balancer uses certificates of its own region only`);
   }
   const named = services.map((s) => ({ name: s.name, routed: s.port !== undefined, shiftsTraffic: s.deployment.strategy !== "rolling" }));
-  for (const p of nameProblems(stack, named)) {
+  for (const p of nameProblems(project, stack, named)) {
     if (p.subject === "stack") r.report("stack", stack, `a stack name AWS accepts in the names Ferry derives from it: ${p.limit}`);
+    else if (p.subject === "project") r.report("project", project, `a Pulumi project name (Pulumi.yaml name) AWS accepts in the names Ferry derives from it: ${p.limit}`);
     else r.report(`${k("services")}.${p.subject}`, p.subject, `a shorter service name: ${p.limit}`);
   }
 
   if (r.problems.length > 0) throw new ConfigError(r.problems);
-  return { stack, build, imageRef, images, architecture, image, network, cluster, loadBalancer, certificateArn, logRetentionDays, promotion, services };
+  return { project, stack, build, imageRef, images, architecture, image, network, cluster, loadBalancer, certificateArn, logRetentionDays, promotion, services };
 }
 
 /** Pulumi hands structured values to programs as JSON text and scalars as plain text. */

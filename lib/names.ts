@@ -14,15 +14,19 @@
 /** Characters Pulumi's autonaming appends: "-" and 7 random hex characters. */
 export const AUTONAME_SUFFIX_LENGTH = 8;
 
-/** Stack names Ferry derives resource names from: lowercase letters, digits and inner hyphens. */
+/** Project and stack names Ferry derives resource names from: lowercase letters, digits and inner hyphens. */
 export const STACK_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 
-export function stackResourceName(stack: string): string {
-  return `ferry-${stack}`;
+/**
+ * `<project>-<stack>`: the Pulumi project's name first, so two projects (two copies of Ferry for two
+ * teams) in one account never share a resource or alarm name. For this repository: `ferry-<stack>`.
+ */
+export function stackResourceName(project: string, stack: string): string {
+  return `${project}-${stack}`;
 }
 
-export function serviceResourceName(stack: string, service: string): string {
-  return `${stackResourceName(stack)}-${service}`;
+export function serviceResourceName(project: string, stack: string, service: string): string {
+  return `${stackResourceName(project, stack)}-${service}`;
 }
 
 /** A target group's resource name: the service's, plus `-green` for the alternate group. */
@@ -40,7 +44,7 @@ export interface NamedService {
 }
 
 export interface NameProblem {
-  /** "stack" or the service's name. */
+  /** "project", "stack" or the service's name. */
   subject: string;
   /** The longest resource name derived from it, before Pulumi's suffix. */
   name: string;
@@ -66,18 +70,18 @@ function over(subject: string, name: string, limit: Limit): NameProblem[] {
 
 /**
  * Problems with the names a stack's resources would get; empty when AWS accepts all of them.
- * The longest derived names: the load balancer `ferry-<stack>`, a routed service's target groups
- * `<service>[-green]`, a service's roles `ferry-<stack>-<service>-execution`.
+ * The longest derived names: the load balancer `<project>-<stack>`, a routed service's target groups
+ * `<service>[-green]`, a service's roles `<project>-<stack>-<service>-execution`.
  */
-export function nameProblems(stack: string, services: NamedService[]): NameProblem[] {
+export function nameProblems(project: string, stack: string, services: NamedService[]): NameProblem[] {
   const out: NameProblem[] = [];
-  if (!STACK_NAME.test(stack)) {
-    out.push({ subject: "stack", name: stack, limit: "lowercase letters, digits and hyphens, not starting or ending with a hyphen (resource names are made from it)" });
-    return out;
-  }
-  if (services.some((s) => s.routed)) out.push(...over("stack", stackResourceName(stack), ALB));
+  const allowed = "lowercase letters, digits and hyphens, not starting or ending with a hyphen (resource names are made from it)";
+  if (!STACK_NAME.test(project)) out.push({ subject: "project", name: project, limit: allowed });
+  if (!STACK_NAME.test(stack)) out.push({ subject: "stack", name: stack, limit: allowed });
+  if (out.length) return out;
+  if (services.some((s) => s.routed)) out.push(...over("stack", stackResourceName(project, stack), ALB));
   for (const s of services) {
-    const base = serviceResourceName(stack, s.name);
+    const base = serviceResourceName(project, stack, s.name);
     if (s.routed) out.push(...over(s.name, targetGroupResourceName(s.name, s.shiftsTraffic ? "-green" : ""), TARGET_GROUP));
     out.push(...over(s.name, `${base}-execution`, ROLE));
   }

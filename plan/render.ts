@@ -81,14 +81,14 @@ export function planDocument(run: ProgramRun, project: string): PlanDocument {
     stack: run.stack,
     resources: run.resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent, parentType: r.parentType, custom: r.custom, inputs: planInputs(r.inputs) })),
     outputs: Object.fromEntries(Object.entries(run.outputs).map(([k, o]) => [k, o.secret ? SECRET : redact(o.value)])),
-    services: Object.fromEntries(run.config.services.map((s) => [s.name, decisions(run.stack, s)])),
+    services: Object.fromEntries(run.config.services.map((s) => [s.name, decisions(run.config.project, run.stack, s)])),
     image: imagePlan(run),
   };
 }
 
-function decisions(stack: string, s: ServiceConfig): ServiceDecisions {
+function decisions(project: string, stack: string, s: ServiceConfig): ServiceDecisions {
   const d = s.deployment;
-  const own = s.port === undefined ? [] : alarmNames(serviceResourceName(stack, s.name), shiftsTraffic(d) ? ["", "-green"] : [""]);
+  const own = s.port === undefined ? [] : alarmNames(serviceResourceName(project, stack, s.name), shiftsTraffic(d) ? ["", "-green"] : [""]);
   return {
     architecture: s.architecture,
     user: s.user,

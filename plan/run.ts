@@ -16,7 +16,13 @@ const PROGRAM_DIR = path.resolve(__dirname, "..");
 export const PROJECT_DIR = fs.existsSync(path.join(PROGRAM_DIR, "Pulumi.yaml")) ? PROGRAM_DIR : path.dirname(PROGRAM_DIR);
 /** The program as this process can load it: index.ts from sources, index.js when built. */
 const PROGRAM_ENTRY = ["index.ts", "index.js"].map((f) => path.join(PROGRAM_DIR, f)).find((f) => fs.existsSync(f)) ?? path.join(PROGRAM_DIR, "index.ts");
-export const PROJECT = "ferry";
+/** The project's name, as Pulumi.yaml says (resource names start with it). */
+export const PROJECT = projectName(PROJECT_DIR);
+
+function projectName(dir: string): string {
+  const m = /^name:\s*["']?([^"'\s#]+)/m.exec(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8"));
+  return m ? m[1] : "ferry";
+}
 
 export interface PlannedResource {
   type: string;
@@ -44,6 +50,8 @@ export interface ProgramRun {
 export interface RunOptions {
   /** Program entry; tests may point at a fixture program. @default index.ts of the project */
   program?: string;
+  /** The Pulumi project's name. @default Pulumi.yaml's */
+  project?: string;
 }
 
 type Monitor = Record<"registerResource" | "readResource", (req: RegisterRequest, cb: unknown) => unknown>;
@@ -54,13 +62,14 @@ type RegisterRequest = { getParent(): string; getType(): string; getName(): stri
  * Not re-entrant: the Pulumi runtime is process-global, so runs are sequential.
  */
 export async function runProgram(stack: string, stackConfig: StackConfig, options: RunOptions = {}): Promise<ProgramRun> {
-  const config = parseConfig(stack, stackConfig.values, stackConfig.secretKeys);
+  const project = options.project ?? PROJECT;
+  const config = parseConfig(stack, stackConfig.values, stackConfig.secretKeys, project);
   const region = stackConfig.values["aws:region"] ?? "us-east-1";
   const mocks = new OfflineMocks(region);
 
   pulumi.runtime.setAllConfig({ ...stackConfig.values }, stackConfig.secretKeys);
   // preview=false: every output resolves (to the mocks' deterministic values), so nothing waits forever.
-  await pulumi.runtime.setMocks(mocks, PROJECT, stack, false);
+  await pulumi.runtime.setMocks(mocks, project, stack, false);
 
   // The mock monitor knows each registration's parent URN; MockResourceArgs does not carry it.
   const parents = new Map<string, string>();

@@ -227,6 +227,14 @@ describe("config validation", () => {
     }
   });
 
+  it("takes the project's name into the names: a longer project leaves less room, and it must be lowercase", () => {
+    const routed = flat({ imageRef: REF, services: { web: { port: 8080 } } });
+    expect(() => parseConfig("prod", routed, [], "payments")).not.to.throw();
+    // <project>-<stack> + 8 ≤ 32: "payments-platform-prod" is 22 characters.
+    expect(() => parseConfig("production", routed, [], "payments-platform")).to.throw(`"payments-platform-production" (28) must be at most 24`);
+    expect(() => parseConfig("prod", routed, [], "My_Team")).to.throw(`project: got "My_Team"; a Pulumi project name (Pulumi.yaml name) AWS accepts`);
+  });
+
   it("reports every problem at once", () => {
     const data = base();
     setPath(data, "architecture", "amd64");

@@ -3,7 +3,7 @@
  * overrides), and offers short look-ups over what it declared. Every program test goes through here.
  */
 import { expect } from "chai";
-import { PlannedResource, PROJECT_DIR, ProgramRun, runProgram } from "../plan/run";
+import { PlannedResource, PROJECT_DIR, ProgramRun, runProgram, RunOptions } from "../plan/run";
 import { readStackConfig, StackConfig } from "../plan/stackConfig";
 import { redact } from "../plan/render";
 
@@ -56,6 +56,6 @@ export class Run {
 }
 
 /** Runs the program for `stack` with overrides; throws ConfigError for invalid config. */
-export async function runStack(stack: string, overrides: Overrides = {}): Promise<Run> {
-  return new Run(await runProgram(stack, stackConfig(stack, overrides)));
+export async function runStack(stack: string, overrides: Overrides = {}, options: RunOptions = {}): Promise<Run> {
+  return new Run(await runProgram(stack, stackConfig(stack, overrides), options));
 }

@@ -103,10 +103,26 @@ describe("program", function () {
     }
   });
 
+  it("two projects in one account share no name AWS keeps unique (names start with the project)", async () => {
+    const shop = await runStack("prod", {}, { project: "shop" });
+    const fixedNames = (run: Run) =>
+      run.resources.filter((r) => r.type.startsWith("aws:")).flatMap((r) => {
+        const i = run.inputs(r);
+        const alarms = ((i.alarms as { alarmNames?: string[] } | undefined)?.alarmNames ?? []);
+        return [i.name, i.family, ...alarms].filter((n): n is string => typeof n === "string");
+      });
+    const ours = new Set(fixedNames(runs.prod));
+    const theirs = fixedNames(shop);
+    expect(theirs.length).to.be.greaterThan(5);
+    expect(theirs.filter((n) => ours.has(n))).to.deep.equal([]);
+    expect(theirs).to.include.members(["shop-prod-web-5xx", "shop-prod-web"]);
+    expect(shop.resources.filter((r) => r.parent === null && r.custom === false).map((r) => r.name)).to.include("shop-prod");
+  });
+
   it("every child's name starts with its component's name (target groups: the service's, for AWS's 32 characters)", () => {
     for (const run of Object.values(runs)) {
       for (const r of run.resources.filter((x) => x.parent !== null)) {
-        const expected = r.type === "aws:lb/targetGroup:TargetGroup" ? r.parent!.slice(stackResourceName(run.result.stack).length + 1) : r.parent!;
+        const expected = r.type === "aws:lb/targetGroup:TargetGroup" ? r.parent!.slice(stackResourceName(run.result.config.project, run.result.stack).length + 1) : r.parent!;
         expect(r.name.startsWith(expected), `${r.type} ${r.name} under ${r.parent}`).to.equal(true);
       }
     }
