@@ -10,15 +10,16 @@ import { LoadBalancer } from "./components/loadBalancer";
 import { MultiArchImage } from "./components/multiArchImage";
 import { Network } from "./components/network";
 import { FargateService } from "./components/service";
-import { loadConfig } from "./config";
+import { loadAwsAccess, loadConfig } from "./config";
 import { currentCommit } from "./lib/git";
 import { ecrRepositoryArn } from "./lib/iam";
 import { serviceResourceName, stackResourceName } from "./lib/names";
 import { targetKey } from "./lib/imageSet";
 import { routePriorities } from "./lib/routing";
 
-// 1. Config: validated before any resource is declared.
+// 1. Config: validated before any resource is declared. Ferry's own AWS calls use the stack's AWS access.
 const config = loadConfig();
+const awsAccess = loadAwsAccess();
 const name = stackResourceName(config.project, config.stack);
 
 // 2. Image: a building stack builds one multi-arch image per Dockerfile target; the others run the
@@ -89,6 +90,7 @@ const services = config.services.map(
       vpcId: network.vpcId,
       subnetIds: network.privateSubnetIds,
       logRetentionDays: config.logRetentionDays,
+      awsAccess,
       routing:
         loadBalancer && service.port !== undefined
           ? {

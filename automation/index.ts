@@ -13,7 +13,7 @@
  * deploy outcomes are returned with their exit code. Every error Ferry means carries `exitCode`. Every AWS, Pulumi, git and file access goes through `Ports`,
  * which tools (and tests) may replace.
  */
-import { awsPorts } from "./adapters/aws";
+import { awsPorts } from "../aws/ports";
 import { ProjectFiles } from "./adapters/files";
 import { GitRepo } from "./adapters/git";
 import { PulumiStacks } from "./adapters/pulumi";

@@ -8,7 +8,7 @@
  * runtime never calls providers).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { EcsDeployments } from "../automation/adapters/ecs";
+import { EcsDeployments } from "../aws/ecs";
 import { watchDeployment } from "../lib/deploymentWatch";
 
 // ---------------------------------------------------------------------------------------------
@@ -25,6 +25,12 @@ export interface DeploymentCheckArgs {
   /** Capacity provider strategy (a change starts a new deployment, so the check runs again). */
   capacity: pulumi.Input<string>;
   region: pulumi.Input<string>;
+  /**
+   * The stack's AWS access (config/awsAccess.ts) as JSON, so the check reads the account the stack
+   * deploys to (profile, role chain, ECS endpoint); a Pulumi secret when it holds static keys.
+   * @default this process's AWS settings in `region`
+   */
+  access?: pulumi.Input<string>;
   /** Minutes to wait before failing the update. */
   timeoutMinutes: number;
 }
@@ -35,6 +41,7 @@ interface CheckInputs {
   taskDefinition: string;
   capacity: string;
   region: string;
+  access?: string;
   timeoutMinutes: number;
 }
 
@@ -48,7 +55,7 @@ const LOOKBACK_MS = 60 * 60 * 1000;
 async function check(inputs: CheckInputs): Promise<void> {
   const started = Date.now();
   await watchDeployment({
-    reader: EcsDeployments.forRegion(inputs.region),
+    reader: inputs.access ? EcsDeployments.forAccess({ region: inputs.region, ...JSON.parse(inputs.access) }) : EcsDeployments.forRegion(inputs.region),
     cluster: inputs.cluster,
     service: inputs.service,
     taskDefinition: inputs.taskDefinition,

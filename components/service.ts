@@ -8,6 +8,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ServiceConfig } from "../config";
+import type { AwsAccess } from "../config/awsAccess";
 import { containerDefinition, SCRATCH_VOLUME } from "../lib/containers";
 import { deploymentSettings } from "../lib/deployment";
 import { assumeRolePolicy, executionPolicy, taskPolicy } from "../lib/iam";
@@ -49,6 +50,8 @@ export interface FargateServiceArgs {
   subnetIds: pulumi.Input<pulumi.Input<string>[]>;
   /** Load balancer routing; required when the service has a port. */
   routing?: ServiceRouting;
+  /** The stack's AWS access, for Ferry's own calls at deploy time (the deployment check). @default this process's AWS settings */
+  awsAccess?: AwsAccess;
   /** Log retention in days (0 keeps logs forever). @default 30 */
   logRetentionDays?: number;
   /** Stable task definition family, so revision history stays continuous for rollback. */
@@ -213,6 +216,7 @@ export class FargateService extends pulumi.ComponentResource {
       taskDefinition: taskDefinition.arn,
       capacity: JSON.stringify(capacityStrategy(svc)),
       region,
+      access: args.awsAccess ? (args.awsAccess.staticKeys ? pulumi.secret(JSON.stringify(args.awsAccess)) : JSON.stringify(args.awsAccess)) : undefined,
       timeoutMinutes: svc.deployment.checkTimeoutMinutes,
     }, { parent: this, dependsOn: [service] });
 

@@ -5,10 +5,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import { parseConfig } from "./validate";
 import { FerryConfig } from "./types";
+import { AwsAccess, readAwsAccess } from "./awsAccess";
 
 export * from "./types";
 export { ConfigError, ConfigProblem, formatProblem } from "./reader";
 export { parseConfig, DIGEST_REF, NAMESPACE } from "./validate";
+
+/** The stack's AWS provider settings (aws:* config), for Ferry's own AWS calls at deploy time. */
+export function loadAwsAccess(): AwsAccess {
+  return readAwsAccess(pulumi.runtime.allConfig());
+}
 
 export function loadConfig(): FerryConfig {
   const raw = pulumi.runtime.allConfig();

@@ -16,7 +16,7 @@ import type {
   ServiceRevision,
 } from "@aws-sdk/client-ecs";
 
-/** The reads the watch needs; implemented over the AWS SDK in automation/adapters/aws.ts. */
+/** The reads the watch needs; implemented over the AWS SDK in aws/ecs.ts. */
 export interface EcsDeploymentReader {
   listServiceDeployments(cluster: string, service: string, createdAfter: Date): Promise<ServiceDeploymentBrief[]>;
   describeServiceDeployments(arns: string[]): Promise<ServiceDeployment[]>;

@@ -125,7 +125,7 @@ function resolve<T>(out: pulumi.Output<T>): Promise<T> {
 
 /** Loads the program module anew (project files only; the Pulumi SDK keeps its runtime state). */
 function loadFresh(entry: string): Record<string, unknown> {
-  const programDirs = ["components", "config", "lib"].map((d) => path.join(PROGRAM_DIR, d) + path.sep);
+  const programDirs = ["components", "config", "lib", "aws"].map((d) => path.join(PROGRAM_DIR, d) + path.sep);
   for (const key of Object.keys(require.cache)) {
     if (key === entry || programDirs.some((d) => key.startsWith(d))) delete require.cache[key];
   }

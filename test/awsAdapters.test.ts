@@ -6,8 +6,8 @@ import { BatchGetImageCommand, DescribeImageScanFindingsCommand, ECRClient, Imag
 import { ContinueServiceDeploymentCommand, DescribeServiceDeploymentsCommand, ECSClient, ListServiceDeploymentsCommand } from "@aws-sdk/client-ecs";
 import { mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
-import { EcrRegistry, parseEcrRef } from "../automation/adapters/ecr";
-import { EcsDeploymentsByRegion } from "../automation/adapters/ecs";
+import { EcrRegistry, parseEcrRef } from "../aws/ecr";
+import { EcsDeploymentsByRegion } from "../aws/ecs";
 
 const INDEX = `sha256:${"1".repeat(64)}`;
 const AMD = `sha256:${"2".repeat(64)}`;

@@ -15,7 +15,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import Module from "module";
 import * as path from "path";
-import { EcsDeployments } from "../automation/adapters/ecs";
+import { EcsDeployments } from "../aws/ecs";
 import { isDeploymentFailure, watchDeployment } from "../lib/deploymentWatch";
 import { PROJECT_DIR } from "../plan/run";
 import { runStack } from "./harness";

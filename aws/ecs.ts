@@ -15,8 +15,10 @@ import {
   ServiceDeploymentBrief,
   ServiceRevision,
 } from "@aws-sdk/client-ecs";
-import type { EcsDeploymentReader } from "../../lib/deploymentWatch";
-import type { DeploymentsPort, PausedDeployment } from "../ports";
+import type { AwsAccess } from "../config/awsAccess";
+import type { EcsDeploymentReader } from "../lib/deploymentWatch";
+import { clientConfig } from "./access";
+import type { DeploymentsPort, PausedDeployment } from "../automation/ports";
 
 /** ECS accepts at most 20 ARNs per Describe call. */
 const BATCH = 20;
@@ -32,6 +34,11 @@ export class EcsDeployments implements EcsDeploymentReader {
 
   static forRegion(region?: string): EcsDeployments {
     return new EcsDeployments(new ECSClient(region ? { region } : {}));
+  }
+
+  /** A reader of the account and region a stack deploys to, with its provider's credentials and endpoint. */
+  static forAccess(access: AwsAccess): EcsDeployments {
+    return new EcsDeployments(new ECSClient(clientConfig(access, access.ecsEndpoint)));
   }
 
   async listServiceDeployments(cluster: string, service: string, createdAfter: Date): Promise<ServiceDeploymentBrief[]> {

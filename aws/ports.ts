@@ -6,7 +6,7 @@
  */
 import { ECRClient } from "@aws-sdk/client-ecr";
 import { ECSClient } from "@aws-sdk/client-ecs";
-import { DeploymentsPort, RegistryPort } from "../ports";
+import { DeploymentsPort, RegistryPort } from "../automation/ports";
 import { EcrRegistry } from "./ecr";
 import { EcsDeploymentsByRegion } from "./ecs";
 

@@ -10,7 +10,7 @@ import {
   ImageAlreadyExistsException,
   PutImageCommand,
 } from "@aws-sdk/client-ecr";
-import { RegistryPort, ScanFindings } from "../ports";
+import { RegistryPort, ScanFindings } from "../automation/ports";
 
 const INDEX_TYPES = ["application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json"];
 const MANIFEST_TYPES = ["application/vnd.oci.image.manifest.v1+json", "application/vnd.docker.distribution.manifest.v2+json"];
