@@ -11,7 +11,7 @@ import { RefusedError } from "./errors";
 import { EventSink } from "./events";
 import { PausedDeployment, Ports } from "./ports";
 import { HISTORY_DEPTH } from "./promote";
-import { stackConfigFromText } from "../plan/stackConfig";
+import { stackConfigFromText } from "../config/stackConfig";
 
 export interface AnswerRequest {
   stack: string;

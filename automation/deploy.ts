@@ -17,7 +17,7 @@ import { ConfigError, FerryConfig, parseConfig } from "../config";
 import { pointerTag, releaseTag } from "../lib/imageTags";
 import { DEFAULT_TARGET, ImageSet, imageSetText, isSingle, targetKey } from "../lib/imageSet";
 import { setStackImages } from "../lib/stackFile";
-import { stackConfigFromText } from "../plan/stackConfig";
+import { stackConfigFromText } from "../config/stackConfig";
 import { exitCodeFor, messages, Outcome, parseImageRef, parseImages, scanGate, shortDigest } from "./decisions";
 import { ExitCode, NotStartedError, OperationFailedError, PromotionRunningError, RefusedError, StackLockedError } from "./errors";
 import { EventSink, Step } from "./events";

@@ -7,7 +7,7 @@ import { usageOf } from "./usage";
 import { ConfigError } from "../config";
 import { planDocument, planText } from "../plan/render";
 import { PROJECT, PROJECT_DIR, runProgram } from "../plan/run";
-import { readStackConfig, StackNotFoundError } from "../plan/stackConfig";
+import { readStackConfig, StackNotFoundError } from "../config/stackConfig";
 import { EXIT } from "./exitCodes";
 import { Terminal, UsageError } from "./terminal";
 
@@ -28,8 +28,9 @@ export async function plan(argv: string[], term: Terminal): Promise<number> {
     term.out(values.json ? JSON.stringify(doc, null, 2) + "\n" : planText(doc));
     return EXIT.ok;
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof StackNotFoundError) {
-      term.err(`${err.message}\n`);
+    // By name as well: the program's modules are loaded afresh for each run, with their own classes.
+    if (err instanceof ConfigError || err instanceof StackNotFoundError || (err as Error).name === "ConfigError") {
+      term.err(`${(err as Error).message}\n`);
       return EXIT.refused;
     }
     throw err;

@@ -13,6 +13,8 @@ export interface ConfigProblem {
 }
 
 export class ConfigError extends Error {
+  /** A refusal: nothing was declared (the CLI's exit code 2, lib/exitCodes.ts). */
+  readonly exitCode = 2;
   constructor(readonly problems: ConfigProblem[]) {
     super(
       `invalid Ferry config (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +

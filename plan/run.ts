@@ -8,7 +8,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { FerryConfig, parseConfig } from "../config";
 import { OfflineMocks, RecordedInvoke } from "./mocks";
-import { StackConfig } from "./stackConfig";
+import { StackConfig } from "../config/stackConfig";
 
 /** Where the program's modules are: the checkout (TypeScript sources) or the built package's dist/. */
 const PROGRAM_DIR = path.resolve(__dirname, "..");

@@ -4,7 +4,7 @@
  */
 import { expect } from "chai";
 import { PlannedResource, PROJECT_DIR, ProgramRun, runProgram, RunOptions } from "../plan/run";
-import { readStackConfig, StackConfig } from "../plan/stackConfig";
+import { readStackConfig, StackConfig } from "../config/stackConfig";
 import { redact } from "../plan/render";
 
 export type Overrides = Record<string, unknown>;

@@ -1,14 +1,25 @@
 /**
- * `ferry plan` end to end, as a user runs it: a child process, stdout/stderr and exit codes.
+ * `ferry plan` end to end: the command's stdout, stderr and exit code, run in-process through the
+ * CLI's entry point (cli/main.ts, as bin/ferry.js calls it), and as a child process where the process
+ * itself is the point (exit code, npm's banner kept off stdout).
  */
 import { expect } from "chai";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { main } from "../cli/main";
 import { PROJECT_DIR } from "../plan/run";
 
-function ferry(...args: string[]) {
+/** Runs `ferry <args>` through the CLI's entry point with a recording terminal. */
+async function ferry(...args: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(args, { out: (t) => void (stdout += t), err: (t) => void (stderr += t) });
+  return { code, stdout, stderr };
+}
+
+function ferryProcess(...args: string[]) {
   const r = spawnSync(process.execPath, [path.join(PROJECT_DIR, "bin", "ferry.js"), ...args], { cwd: PROJECT_DIR, encoding: "utf8" });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -24,8 +35,8 @@ describe("ferry plan", function () {
   this.timeout(60000);
 
   for (const stack of ["dev", "staging", "prod"]) {
-    it(`--stack ${stack} --json prints one plan document with an ECS service`, () => {
-      const r = ferry("plan", "--stack", stack, "--json");
+    it(`--stack ${stack} --json prints one plan document with an ECS service`, async () => {
+      const r = await ferry("plan", "--stack", stack, "--json");
       expect(r.code, r.stderr).to.equal(0);
       const doc = JSON.parse(r.stdout);
       expect(doc).to.include.keys("project", "stack", "resources", "outputs");
@@ -44,15 +55,15 @@ describe("ferry plan", function () {
     });
   }
 
-  it("prints the same plan twice", () => {
-    const a = ferry("plan", "--stack", "dev", "--json");
-    const b = ferry("plan", "--stack", "dev", "--json");
+  it("prints the same plan twice", async () => {
+    const a = await ferry("plan", "--stack", "dev", "--json");
+    const b = ferryProcess("plan", "--stack", "dev", "--json");
     expect(a.code).to.equal(0);
     expect(a.stdout).to.equal(b.stdout);
   });
 
-  it("prints the resource tree and each service's decisions for people", () => {
-    const r = ferry("plan", "--stack", "prod");
+  it("prints the resource tree and each service's decisions for people", async () => {
+    const r = await ferry("plan", "--stack", "prod");
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.match(/ferry:ecs:FargateService {2}ferry-prod-web {2}\(component\)\n {4}aws:cloudwatch\/logGroup:LogGroup {2}ferry-prod-web\n/);
     expect(r.stdout).to.contain("web: arm64, 1024 CPU / 2048 MiB, 3 task(s) (min 3, max 12)");
@@ -64,32 +75,32 @@ describe("ferry plan", function () {
     expect(r.stdout).to.contain("runs the promoted image (no build in this stack)");
   });
 
-  it("refuses invalid config with exit 2, the keys on stderr and nothing on stdout", () => {
+  it("refuses invalid config with exit 2, the keys on stderr and nothing on stdout (a process)", () => {
     const file = tempConfig(
       ["config:", "  ferry:imageRef: repo:latest", "  ferry:services:", "    web:", "      cpu: 256", "      memory: 4096", "      port: 8080"].join("\n"),
     );
-    const r = ferry("plan", "--stack", "dev", "--config-file", file, "--json");
+    const r = ferryProcess("plan", "--stack", "dev", "--config-file", file, "--json");
     expect(r.code).to.equal(2);
     expect(r.stdout).to.equal("");
     expect(r.stderr).to.contain("ferry:services.web.memory: got 4096; for cpu 256, memory (MiB) one of 512, 1024, 2048");
     expect(r.stderr).to.contain('ferry:imageRef: got "repo:latest"');
   });
 
-  it("refuses an unknown stack with exit 2 and lists the stacks that exist", () => {
-    const r = ferry("plan", "--stack", "qa");
+  it("refuses an unknown stack with exit 2 and lists the stacks that exist", async () => {
+    const r = await ferry("plan", "--stack", "qa");
     expect(r.code).to.equal(2);
     expect(r.stdout).to.equal("");
     expect(r.stderr).to.contain('no stack named "qa": this project has "dev", "prod", "staging"');
   });
 
-  it("refuses a missing --stack and unknown flags with exit 2", () => {
-    expect(ferry("plan").code).to.equal(2);
-    const r = ferry("plan", "--stack", "dev", "--jsno");
+  it("refuses a missing --stack and unknown flags with exit 2", async () => {
+    expect((await ferry("plan")).code).to.equal(2);
+    const r = await ferry("plan", "--stack", "dev", "--jsno");
     expect(r.code).to.equal(2);
     expect(r.stderr).to.contain("--jsno");
   });
 
-  it("prints secret config as [secret], never the value", () => {
+  it("prints secret config as [secret], never the value", async () => {
     const file = tempConfig(
       [
         "config:",
@@ -100,9 +111,9 @@ describe("ferry plan", function () {
         "    web: { port: 8080 }",
       ].join("\n"),
     );
-    const r = ferry("plan", "--stack", "dev", "--config-file", file, "--json");
+    const r = await ferry("plan", "--stack", "dev", "--config-file", file, "--json");
     // The placeholder cannot pass the ARN rule, so the message must name the key without the value.
-    expect(r.code).to.equal(2);
+    expect(r.code, r.stderr).to.equal(2);
     expect(r.stderr).to.contain("ferry:certificateArn: got [secret]");
     expect(r.stderr).not.to.contain("AAAAbase64ciphertext");
   });

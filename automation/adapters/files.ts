@@ -2,7 +2,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { knownStacks } from "../../plan/stackConfig";
+import { knownStacks } from "../../config/stackConfig";
 import { StackFilesPort } from "../ports";
 
 export class ProjectFiles implements StackFilesPort {
