@@ -65,14 +65,21 @@ async function check(inputs: CheckInputs): Promise<void> {
   });
 }
 
+/**
+ * Whether an update starts an ECS deployment the check must watch: a new task definition, a new
+ * capacity mix (ECS redeploys for it) or another service. Access or timeout changes alone do not.
+ */
+export function checkNeeded(olds: Pick<CheckInputs, "taskDefinition" | "capacity" | "service">, news: Pick<CheckInputs, "taskDefinition" | "capacity" | "service">): boolean {
+  return olds.taskDefinition !== news.taskDefinition || olds.capacity !== news.capacity || olds.service !== news.service;
+}
+
 const provider: pulumi.dynamic.ResourceProvider = {
   async create(inputs: CheckInputs) {
     await check(inputs);
     return { id: `${inputs.service}:${inputs.taskDefinition.slice(inputs.taskDefinition.lastIndexOf(":") + 1)}`, outs: inputs };
   },
   async diff(_id: string, olds: CheckInputs, news: CheckInputs) {
-    const changes = olds.taskDefinition !== news.taskDefinition || olds.capacity !== news.capacity || olds.service !== news.service;
-    return { changes, deleteBeforeReplace: false };
+    return { changes: checkNeeded(olds, news), deleteBeforeReplace: false };
   },
   async update(_id: string, _olds: CheckInputs, news: CheckInputs) {
     await check(news);

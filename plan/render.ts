@@ -8,7 +8,7 @@ import { alarmNames } from "../components/serviceAlarms";
 import { shiftsTraffic } from "../lib/deployment";
 import { serviceResourceName } from "../lib/names";
 import { capacityStrategy } from "../components/service";
-import { ProgramRun } from "./run";
+import { ProgramRun, ResourceOptionsSeen } from "./run";
 
 export const SECRET = "[secret]";
 
@@ -30,10 +30,41 @@ function planInputs(inputs: Record<string, unknown>): Record<string, unknown> {
   return shown;
 }
 
+export type ReviewedOptions = Omit<ResourceOptionsSeen, "dependencies">;
+
+/** The options that change what `pulumi up` and `pulumi destroy` may do; dependencies are left to the engine. */
+function reviewed(o: ResourceOptionsSeen): ReviewedOptions | undefined {
+  const rest: ReviewedOptions = { ...o };
+  delete (rest as ResourceOptionsSeen).dependencies;
+  return Object.keys(rest).length ? rest : undefined;
+}
+
+/** The options in words, for the resource tree. */
+export function describeOptions(o: ReviewedOptions): string {
+  const words = [
+    o.protect ? "protected" : "",
+    o.retainOnDelete ? "kept on delete" : "",
+    o.ignoreChanges ? `ignores changes to ${o.ignoreChanges.join(", ")}` : "",
+    o.deleteBeforeReplace ? "deleted before replaced" : "",
+    o.replaceOnChanges ? `replaced on changes to ${o.replaceOnChanges.join(", ")}` : "",
+    o.provider ? `provider ${o.provider}` : "",
+  ].filter(Boolean);
+  return words.length ? `  [${words.join("; ")}]` : "";
+}
+
 export interface PlanDocument {
   project: string;
   stack: string;
-  resources: { type: string; name: string; parent: string | null; parentType: string | null; custom: boolean; inputs: Record<string, unknown> }[];
+  resources: {
+    type: string;
+    name: string;
+    parent: string | null;
+    parentType: string | null;
+    custom: boolean;
+    inputs: Record<string, unknown>;
+    /** The resource options a reviewer cares about (protect, retainOnDelete, ignoreChanges, …); absent when none is set. */
+    options?: ReviewedOptions;
+  }[];
   outputs: Record<string, unknown>;
   services: Record<string, ServiceDecisions>;
   image: ImagePlan;
@@ -79,7 +110,10 @@ export function planDocument(run: ProgramRun, project: string): PlanDocument {
   return {
     project,
     stack: run.stack,
-    resources: run.resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent, parentType: r.parentType, custom: r.custom, inputs: planInputs(r.inputs) })),
+    resources: run.resources.map((r) => {
+      const options = reviewed(r.options);
+      return { type: r.type, name: r.name, parent: r.parent, parentType: r.parentType, custom: r.custom, inputs: planInputs(r.inputs), ...(options ? { options } : {}) };
+    }),
     outputs: Object.fromEntries(Object.entries(run.outputs).map(([k, o]) => [k, o.secret ? SECRET : redact(o.value)])),
     services: Object.fromEntries(run.config.services.map((s) => [s.name, decisions(run.config.project, run.stack, s)])),
     image: imagePlan(run),
@@ -173,7 +207,7 @@ export function planText(doc: PlanDocument): string {
   for (const r of doc.resources) children.set(parentKey(r), [...(children.get(parentKey(r)) ?? []), r]);
   const walk = (key: string, depth: number) => {
     for (const r of children.get(key) ?? []) {
-      lines.push(`${"  ".repeat(depth + 1)}${r.type}  ${r.name}${r.custom ? "" : "  (component)"}`);
+      lines.push(`${"  ".repeat(depth + 1)}${r.type}  ${r.name}${r.custom ? "" : "  (component)"}${r.options ? describeOptions(r.options) : ""}`);
       walk(`${r.type}::${r.name}`, depth + 1);
     }
   };

@@ -34,6 +34,21 @@ export interface PlannedResource {
   custom: boolean;
   /** Inputs as the engine receives them; secrets stay wrapped (see `renderInputs`). */
   inputs: Record<string, unknown>;
+  /** The resource options the engine receives (only the ones set). */
+  options: ResourceOptionsSeen;
+}
+
+/** Resource options as the engine sees them: what reviewers and tests care about. */
+export interface ResourceOptionsSeen {
+  protect?: boolean;
+  retainOnDelete?: boolean;
+  ignoreChanges?: string[];
+  /** `<type>::<name>` of every resource this one waits for (its inputs' and explicit dependsOn), once each. */
+  dependencies?: string[];
+  deleteBeforeReplace?: boolean;
+  replaceOnChanges?: string[];
+  /** Name of an explicit provider resource, when one is given. */
+  provider?: string;
 }
 
 export interface ProgramRun {
@@ -55,7 +70,35 @@ export interface RunOptions {
 }
 
 type Monitor = Record<"registerResource" | "readResource", (req: RegisterRequest, cb: unknown) => unknown>;
-type RegisterRequest = { getParent(): string; getType(): string; getName(): string; getCustom(): boolean };
+type RegisterRequest = {
+  getParent(): string;
+  getType(): string;
+  getName(): string;
+  getCustom(): boolean;
+  getProtect?(): boolean;
+  getRetainondelete?(): boolean;
+  getIgnorechangesList?(): string[];
+  getDependenciesList?(): string[];
+  getDeletebeforereplace?(): boolean;
+  getReplaceonchangesList?(): string[];
+  getProvider?(): string;
+};
+
+/** The options of a registration, leaving out what is not set. */
+function optionsOf(req: RegisterRequest): ResourceOptionsSeen {
+  const name = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
+  const o: ResourceOptionsSeen = {};
+  if (req.getProtect?.()) o.protect = true;
+  if (req.getRetainondelete?.()) o.retainOnDelete = true;
+  if (req.getIgnorechangesList?.().length) o.ignoreChanges = req.getIgnorechangesList!();
+  const typeAndName = (urn: string) => `${urn.split("::")[2].split("$").pop()}::${name(urn)}`;
+  if (req.getDependenciesList?.().length) o.dependencies = [...new Set(req.getDependenciesList!().map(typeAndName))];
+  if (req.getDeletebeforereplace?.()) o.deleteBeforeReplace = true;
+  if (req.getReplaceonchangesList?.().length) o.replaceOnChanges = req.getReplaceonchangesList!();
+  const provider = req.getProvider?.();
+  if (provider && !provider.includes("::default_")) o.provider = name(provider.split("::").slice(0, -1).join("::") || provider);
+  return o;
+}
 
 /**
  * Validates the config (throws ConfigError before anything is declared), then runs the program.
@@ -73,6 +116,7 @@ export async function runProgram(stack: string, stackConfig: StackConfig, option
 
   // The mock monitor knows each registration's parent URN; MockResourceArgs does not carry it.
   const parents = new Map<string, string>();
+  const optionsByKey = new Map<string, ResourceOptionsSeen>();
   const order: string[] = [];
   const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
   for (const method of ["registerResource", "readResource"] as const) {
@@ -81,6 +125,7 @@ export async function runProgram(stack: string, stackConfig: StackConfig, option
       const key = `${req.getType()}::${req.getName()}`;
       order.push(key);
       if (req.getParent()) parents.set(key, req.getParent());
+      optionsByKey.set(key, optionsOf(req));
       return original(req, cb);
     };
   }
@@ -114,6 +159,7 @@ export async function runProgram(stack: string, stackConfig: StackConfig, option
       parentType: parentUrn ? typeOfUrn(parentUrn) : null,
       custom: seen?.custom ?? false,
       inputs: seen?.inputs ?? {},
+      options: optionsByKey.get(key) ?? {},
     };
   });
   return { stack, region, config, resources, invokes: mocks.invokes, outputs };

@@ -49,6 +49,8 @@ describe("ferry plan", function () {
       }
       const services = doc.resources.filter((r: { type: string }) => r.type === "aws:ecs/service:Service");
       expect(services.map((s: { parent: string }) => s.parent).sort()).to.deep.equal([`ferry-${stack}-web`, `ferry-${stack}-worker`]);
+      const alb = doc.resources.find((r: { type: string }) => r.type === "aws:lb/loadBalancer:LoadBalancer");
+      expect(alb.options).to.deep.equal(stack === "prod" ? { protect: true } : undefined);
       const check = doc.resources.find((r: { name: string }) => r.name === `ferry-${stack}-web-deployment-check`);
       expect(check.inputs.__provider).to.equal("[provider code omitted]");
       expect(doc.outputs.imageRef).to.match(/@sha256:[a-f0-9]{64}$/);
@@ -73,6 +75,10 @@ describe("ferry plan", function () {
     expect(r.stdout).to.contain("pulumi up fails if ECS rolls back (waits up to 100 min)");
     expect(r.stdout).to.contain("autoscaling: target tracking on CPU 60%, memory 75%");
     expect(r.stdout).to.contain("runs the promoted image (no build in this stack)");
+    // What `pulumi up` and `destroy` may not do, for reviewers.
+    expect(r.stdout).to.match(/aws:lb\/loadBalancer:LoadBalancer {2}ferry-prod {2}\[protected\]\n/);
+    expect(r.stdout).to.contain("aws:lb/listenerRule:ListenerRule  ferry-prod-web  [ignores changes to actions]");
+    expect(r.stdout).to.contain("aws:s3/bucket:Bucket  ferry-prod-alb-logs  [kept on delete]");
   });
 
   it("refuses invalid config with exit 2, the keys on stderr and nothing on stdout (a process)", () => {
