@@ -107,7 +107,7 @@ describe("the README's promises, exactly", function () {
 
     it("in dev's own private subnets, which do not overlap and route out through the NAT gateway", () => {
       const run = runs.dev;
-      const subnets = run.ofType("aws:ec2/subnet:Subnet").map((s) => ({ name: s.name, ...run.inputs(s) }));
+      const subnets = run.ofType("aws:ec2/subnet:Subnet").map((s) => ({ ...run.inputs(s), name: s.name }) as Inputs & { name: string });
       const privateIds = subnets.filter((s) => s.name.includes("-private-")).map((s) => `${s.name}-`);
       for (const svc of run.ofType(SERVICE)) {
         const ids = (run.inputs(svc).networkConfiguration as { subnets: string[] }).subnets;
