@@ -4,8 +4,14 @@
  * data (which provider, with what), so it is tested without calling AWS.
  */
 import type { AwsCredentialIdentityProvider } from "@aws-sdk/types";
-import { fromIni, fromTemporaryCredentials } from "@aws-sdk/credential-providers";
+import type * as CredentialProviders from "@aws-sdk/credential-providers";
 import type { AwsAccess } from "../config/awsAccess";
+
+/** Loaded when a client is built (at deploy time), not when the program or the offline plan loads. */
+function providers(): typeof CredentialProviders {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require("@aws-sdk/credential-providers");
+}
 
 /** The steps of a credential chain: a base, then each role assumed from the one before. */
 export type CredentialStep =
@@ -38,9 +44,9 @@ export function clientConfig(access: AwsAccess, endpoint?: string): { region?: s
       const keys = access.staticKeys!;
       credentials = async () => ({ accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey, sessionToken: keys.sessionToken });
     } else if (step.kind === "profile") {
-      credentials = fromIni({ profile: step.profile, filepath: step.credentialsFile, configFilepath: step.configFile });
+      credentials = providers().fromIni({ profile: step.profile, filepath: step.credentialsFile, configFilepath: step.configFile });
     } else if (step.kind === "role") {
-      credentials = fromTemporaryCredentials({
+      credentials = providers().fromTemporaryCredentials({
         params: { RoleArn: step.roleArn, RoleSessionName: step.sessionName, ExternalId: step.externalId, DurationSeconds: step.durationSeconds },
         masterCredentials: credentials,
         clientConfig: { region: access.region },
