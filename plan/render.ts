@@ -8,7 +8,7 @@ import { alarmNames } from "../components/serviceAlarms";
 import { shiftsTraffic } from "../lib/deployment";
 import { serviceResourceName } from "../lib/names";
 import { capacityStrategy } from "../components/service";
-import { ProgramRun, ResourceOptionsSeen } from "./run";
+import { PlannedResource, ProgramRun, ResourceOptionsSeen } from "./run";
 
 export const SECRET = "[secret]";
 
@@ -55,16 +55,8 @@ export function describeOptions(o: ReviewedOptions): string {
 export interface PlanDocument {
   project: string;
   stack: string;
-  resources: {
-    type: string;
-    name: string;
-    parent: string | null;
-    parentType: string | null;
-    custom: boolean;
-    inputs: Record<string, unknown>;
-    /** The resource options a reviewer cares about (protect, retainOnDelete, ignoreChanges, …); absent when none is set. */
-    options?: ReviewedOptions;
-  }[];
+  /** Each resource as planned; `options` only the ones a reviewer cares about (protect, retainOnDelete, ignoreChanges, …), absent when none is set. */
+  resources: (Omit<PlannedResource, "options"> & { options?: ReviewedOptions })[];
   outputs: Record<string, unknown>;
   services: Record<string, ServiceDecisions>;
   image: ImagePlan;

@@ -3,12 +3,14 @@
  * children it registers. What AWS accepts of all of it is checked in awsApi.test.ts.
  */
 import { expect } from "chai";
+import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { UNSCOPED_ACTIONS } from "../lib/iam";
 import { runProgram } from "../plan/run";
 import { Run, runStack, stackConfig } from "./harness";
 
 type Inputs = Record<string, unknown>;
+const ROLE = "arn:aws:iam::210987654321:role/deployer";
 const SERVICE = "aws:ecs/service:Service";
 const TASK_DEF = "aws:ecs/taskDefinition:TaskDefinition";
 const RULE = "aws:lb/listenerRule:ListenerRule";
@@ -302,5 +304,18 @@ describe("Fargate service component", function () {
     expect(run.inputs(run.one(TASK_DEF)).ephemeralStorage).to.deep.equal({ sizeInGib: 50 });
     expect(run.inputs(run.one(SERVICE)).availabilityZoneRebalancing).to.equal("ENABLED");
     expect(run.inputs(run.one(TG)).slowStart).to.equal(30);
+  });
+
+  describe("AWS access of the deployment check", () => {
+    it("is handed to every deployment check, as a secret when it holds keys", async () => {
+      const run = await runStack("prod", { "aws:profile": "prod-account", "aws:assumeRoles": [{ roleArn: ROLE }] });
+      for (const check of run.ofType("pulumi-nodejs:dynamic/ferry:DeploymentCheck")) {
+        expect(JSON.parse(run.inputs(check).access as string)).to.deep.include({ profile: "prod-account", assumeRoles: [{ roleArn: ROLE }] });
+      }
+      const withKeys = await runStack("staging", { "aws:accessKey": "AKIAEXAMPLE", "aws:secretKey": "wJalrXUtnFEMI" });
+      const [check] = withKeys.ofType("pulumi-nodejs:dynamic/ferry:DeploymentCheck");
+      expect(pulumi.runtime.isRpcSecret(check.inputs.access)).to.equal(true);
+      expect(JSON.stringify(withKeys.resources.map((r) => withKeys.inputs(r)))).not.to.contain("wJalrXUtnFEMI");
+    });
   });
 });

@@ -220,19 +220,18 @@ export const RULES: Rule[] = [
       const bake = dc.bakeTimeInMinutes as number | undefined;
       if (["BLUE_GREEN", "LINEAR", "CANARY"].includes(String(dc.strategy)) && bake === undefined) out.push(`deploymentConfiguration.bakeTimeInMinutes: required for ${dc.strategy}`);
       if (bake !== undefined && !(bake >= 0 && bake <= 1440)) out.push(`deploymentConfiguration.bakeTimeInMinutes: ${bake} outside 0-1440`);
-      const linear = dc.linearConfiguration as Req | undefined;
-      if (linear) {
-        const p = linear.stepPercent as number;
-        if (!(p >= 3 && p <= 100 && multipleOfTenth(p))) out.push(`linearConfiguration.stepPercent: ${p} is not a multiple of 0.1 from 3.0 to 100.0`);
-        const b = linear.stepBakeTimeInMinutes as number;
-        if (!(b >= 0 && b <= 1440)) out.push(`linearConfiguration.stepBakeTimeInMinutes: ${b} outside 0-1440`);
-      }
-      const canary = dc.canaryConfiguration as Req | undefined;
-      if (canary) {
-        const p = canary.canaryPercent as number;
-        if (!(p >= 0.1 && p <= 100 && multipleOfTenth(p))) out.push(`canaryConfiguration.canaryPercent: ${p} is not a multiple of 0.1 from 0.1 to 100.0`);
-        const b = canary.canaryBakeTimeInMinutes as number;
-        if (!(b >= 0 && b <= 1440)) out.push(`canaryConfiguration.canaryBakeTimeInMinutes: ${b} outside 0-1440`);
+      // Linear steps and canary shares: multiples of 0.1 in their range, bakes 0-1440 minutes.
+      const shifts: [string, string, string, number][] = [
+        ["linearConfiguration", "stepPercent", "stepBakeTimeInMinutes", 3],
+        ["canaryConfiguration", "canaryPercent", "canaryBakeTimeInMinutes", 0.1],
+      ];
+      for (const [config, percent, bakeKey, min] of shifts) {
+        const c = dc[config] as Req | undefined;
+        if (!c) continue;
+        const p = c[percent] as number;
+        if (!(p >= min && p <= 100 && multipleOfTenth(p))) out.push(`${config}.${percent}: ${p} is not a multiple of 0.1 from ${min.toFixed(1)} to 100.0`);
+        const b = c[bakeKey] as number;
+        if (!(b >= 0 && b <= 1440)) out.push(`${config}.${bakeKey}: ${b} outside 0-1440`);
       }
       arr(dc.lifecycleHooks).forEach((h, i) => {
         if (h.targetType !== "PAUSE") return;
