@@ -1,7 +1,7 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "build/", "dist/", "app/node_modules/"] },
+  { ignores: ["node_modules/", "build/", "dist/", "app/node_modules/", ".stryker-tmp/", "reports/"] },
   ...tseslint.configs.recommended,
   {
     rules: {

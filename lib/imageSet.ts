@@ -12,7 +12,8 @@ export type ImageSet = Record<string, string>;
 
 /** A Dockerfile stage name, or `default`. */
 export const TARGET_KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
-const PINNED = /^\S+@sha256:[a-f0-9]{64}$/;
+/** A reference pinned by digest (no whitespace, and no "=", which only separates a target from its image). */
+const PINNED = /^[^\s=]+@sha256:[a-f0-9]{64}$/;
 
 export function targetKey(target: string | undefined): string {
   return target ?? DEFAULT_TARGET;
@@ -33,7 +34,7 @@ export function imageSetText(set: ImageSet): string {
 /** Reads `imageSetText` back; throws naming what is wrong. */
 export function parseImageSet(text: string): ImageSet {
   const parts = text.trim().split(/\s+/);
-  if (parts.length === 1 && !/^[A-Za-z0-9][A-Za-z0-9_.-]*=/.test(parts[0])) {
+  if (parts.length === 1 && !parts[0].includes("=")) {
     if (!PINNED.test(parts[0])) throw new Error(`${JSON.stringify(text)} is not an image pinned by digest (<repository>@sha256:<64 hex>)`);
     return { [DEFAULT_TARGET]: parts[0] };
   }
