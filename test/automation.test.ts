@@ -6,6 +6,7 @@
 import { expect } from "chai";
 import { createFerry } from "../automation";
 import { exitCodeFor, messages, nextGeneration, parseMessage, releases, rollbackTarget, scanGate } from "../automation/decisions";
+import { describeChanges } from "../automation/deploy";
 import * as os from "os";
 import { NotStartedError, OperationFailedError, PromotionRunningError, RefusedError, StackLockedError } from "../automation/errors";
 import { encodeLease } from "../automation/lease";
@@ -303,6 +304,90 @@ describe("automation", () => {
       expect(duringUp, "the tracked file during the update").to.equal(before);
       const changed = w.ports.files.read("staging").split("\n").filter((line, i) => line !== before.split("\n")[i]);
       expect(changed).to.deep.equal([`  ferry:imageRef: ${ref("d")}`]);
+    });
+
+    it("tells the people watching each step, in order, in words", async () => {
+      const w = world();
+      await w.ferry.promote({ from: "dev", to: "staging", approve: yes, onEvent: w.onEvent });
+      const d = "d".repeat(12);
+      expect(w.events.filter((e) => e.kind === "step").map((e) => `${(e as { step: string }).step}: ${(e as { message: string }).message}`)).to.deep.equal([
+        "read-source: reading the image dev runs",
+        `scan-gate: reading ECR scan findings of ${d}`,
+        "scan-gate: scan findings over 2 platform image(s): 1 HIGH",
+        "verify: every service's architecture is in its image (amd64+arm64)",
+        `set-config: ferry:imageRef of staging: ${ref("b")} → ${ref("d")}`,
+        "preview: previewing staging",
+        "preview: 2 to update, 30 unchanged",
+        "approval: waiting for approval",
+        `update: updating staging: ferry: promote ${ref("d")} from dev as generation 3`,
+        `update: staging now runs ${ref("d")} (generation 3)`,
+        `tag: tagging ${d} as release-staging-3 and stack-staging`,
+      ]);
+    });
+
+    it("describes a preview's changes for the approver", () => {
+      expect(describeChanges({ update: 2, same: 30 })).to.equal("2 to update, 30 unchanged");
+      expect(describeChanges({ create: 1, delete: 0, update: 3 })).to.equal("1 to create, 3 to update");
+      expect(describeChanges({ same: 12 })).to.equal("no changes");
+      expect(describeChanges({})).to.equal("no changes");
+    });
+
+    it("a failed update, not restored: says so, step by step", async () => {
+      const w = world();
+      w.ports.stacks.stacks.staging.failUp = { message: "boom" };
+      await w.ferry.promote({ from: "dev", to: "staging", approve: yes, restore: false, onEvent: w.onEvent });
+      const steps = w.events.filter((e) => e.kind === "step").map((e) => (e as { message: string }).message);
+      expect(steps).to.include("update of staging failed: boom");
+      expect(steps).to.include(`not restoring: restore was turned off; Pulumi.staging.yaml still says ${ref("b")}, the stack may run parts of ${ref("d")}`);
+      const r = world();
+      r.ports.stacks.stacks.staging.failUp = { message: "boom", whenRef: ref("d") };
+      await r.ferry.promote({ from: "dev", to: "staging", approve: yes, onEvent: r.onEvent });
+      const restoreSteps = r.events.filter((e) => e.kind === "step").map((e) => (e as { message: string }).message);
+      expect(restoreSteps).to.include.members([`restoring staging to ${ref("b")}`, `staging runs ${ref("b")} again`]);
+    });
+
+    it("bookkeeping on the stack that fails (lease, generation) is a warning, never a failure", async () => {
+      const w = world();
+      const stacks = w.ports.stacks;
+      stacks.removeTag = async () => {
+        throw new Error("backend unavailable");
+      };
+      const setTag = stacks.setTag.bind(stacks);
+      stacks.setTag = async (stack, name, value) => {
+        if (name === "ferry:generation") throw new Error("tag quota");
+        return setTag(stack, name, value);
+      };
+      const result = await w.ferry.promote({ from: "dev", to: "staging", approve: yes, onEvent: w.onEvent });
+      expect(result).to.deep.include({ outcome: "deployed", exitCode: 0 });
+      expect(result.warnings).to.deep.include("staging is deployed, but remembering generation 3 on the stack failed (tag quota); the next promotion numbers from the stack's history");
+      const warnings = w.events.filter((e) => e.kind === "warning").map((e) => (e as { message: string }).message);
+      expect(warnings).to.deep.include("could not release the lease on staging (backend unavailable); the next run on this machine takes it over, elsewhere run: ferry unlock --stack staging");
+    });
+
+    it("one image of a set whose findings cannot be read fails the gate naming its target", async () => {
+      const w = world({ dev: { outputs: { imageRef: ref("d"), imageRefs: { default: ref("d"), worker: ref("e") } }, history: [] } });
+      const scan = w.ports.registry.scanFindings.bind(w.ports.registry);
+      w.ports.registry.scanFindings = async (r: string) => {
+        if (r === ref("e")) throw new Error("scan IN_PROGRESS");
+        return scan(r);
+      };
+      const err = await refusal(w.ferry.promote({ from: "dev", to: "prod", approve: yes }));
+      expect(err.message).to.contain(`fails closed: target "worker": scan IN_PROGRESS`);
+      w.ports.registry.scanFindings = scan;
+      const ok = world({ dev: { outputs: { imageRefs: { default: ref("d"), worker: ref("e") } }, history: [] } });
+      ok.ports.registry.findings = { counts: { HIGH: 1, LOW: 2 }, images: 2 };
+      await ok.ferry.promote({ from: "dev", to: "prod", approve: yes, onEvent: ok.onEvent });
+      const note = ok.events.find((e) => e.kind === "step" && (e as { step: string }).step === "scan-gate" && (e as { message: string }).message.startsWith("scan findings"));
+      expect((note as { message: string }).message).to.equal("scan findings over 4 platform image(s): 2 HIGH, 4 LOW");
+    });
+
+    it("refuses a target whose stack file is not valid, and an unknown stack for rollback, naming them", async () => {
+      const w = world();
+      w.ports.files.write("staging", w.ports.files.read("staging").replace("cpu: 512", "cpu: 300"));
+      const err = await refusal(w.ferry.promote({ from: "dev", to: "staging", approve: yes }));
+      expect(err.message).to.match(/^Pulumi\.staging\.yaml is not valid, so "staging" cannot be deployed: invalid Ferry config/);
+      const r = await refusal(w.ferry.rollback({ stack: "qa", approve: yes }));
+      expect(r.message).to.equal(`unknown stack "qa": this project has "dev", "prod", "staging"`);
     });
 
     describe("generation numbers never restart", () => {

@@ -128,7 +128,7 @@ export class MemoryRegistry implements RegistryPort {
   tags: string[] = [];
   findings: ScanFindings | Error = { counts: { HIGH: 1 }, images: 2 };
   tagError?: Error;
-  async scanFindings(): Promise<ScanFindings> {
+  async scanFindings(_imageRef?: string): Promise<ScanFindings> {
     if (this.findings instanceof Error) throw this.findings;
     return this.findings;
   }
