@@ -3,9 +3,8 @@
  * ContinueServiceDeployment), after saying what is paused and where. Also `tag`, which redoes the
  * release tagging of what a stack runs.
  */
-import { generationOf, releases } from "./decisions";
+import { generationOf, releases, runningImages } from "./decisions";
 import { requireKnownStack, tagReleases, targetConfig } from "./deploy";
-import { runningImages } from "./status";
 import { imageSetText } from "../lib/imageSet";
 import { RefusedError } from "./errors";
 import { EventSink } from "./events";

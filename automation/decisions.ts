@@ -57,6 +57,13 @@ export function shortDigest(digest: string): string {
   return digest.replace(/^sha256:/, "").slice(0, 12);
 }
 
+/** What a deployed stack runs, from its outputs (`imageRefs`, or `imageRef` from before that output existed). */
+export function runningImages(outputs: Record<string, unknown>): ImageSet | undefined {
+  const refs = outputs.imageRefs;
+  if (refs && typeof refs === "object" && !Array.isArray(refs) && Object.keys(refs).length) return refs as ImageSet;
+  return typeof outputs.imageRef === "string" ? { default: outputs.imageRef } : undefined;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Update messages (written and read only here)
 // ---------------------------------------------------------------------------------------------

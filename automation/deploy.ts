@@ -117,8 +117,7 @@ function alive(pid: number): boolean {
 }
 
 /** Takes the stack's lease or refuses, naming who holds it. */
-async function takeLease(ports: Ports, stack: string, what: string, warn: (m: string) => void): Promise<Lease> {
-  const me = runIdentity(what);
+async function takeLease(ports: Ports, stack: string, me: Lease, warn: (m: string) => void): Promise<Lease> {
   const decision = decideLease(decodeLease(await ports.stacks.tag(stack, LEASE_TAG)), me, alive, stack);
   if (!decision.take) throw new PromotionRunningError(stack, decision.holder, decision.hint);
   if (decision.replaces) warn(`took over the lease of ${decision.replaces.what} (${decision.replaces.who}, since ${decision.replaces.since}): that process no longer runs`);
@@ -150,6 +149,8 @@ async function newestUpdate(ports: Ports, stack: string): Promise<UpdateRecord |
   return (await ports.stacks.history(stack, 1))[0];
 }
 
+const INTERRUPTED_BEFORE_UPDATE = "interrupted before the update started; nothing was changed";
+
 const sameUpdate = (a?: UpdateRecord, b?: UpdateRecord) => JSON.stringify([a?.startTime, a?.message, a?.result]) === JSON.stringify([b?.startTime, b?.message, b?.result]);
 
 export async function deploy(ports: Ports, req: DeployRequest): Promise<DeployResult> {
@@ -177,7 +178,8 @@ export async function deploy(ports: Ports, req: DeployRequest): Promise<DeployRe
 
   // 2. One deploy per stack: a run in progress is named first (its own stack file change may be
   //    waiting for its commit), then the refusals that read git and ECR, then the lease is taken.
-  const holder = decideLease(decodeLease(await ports.stacks.tag(stack, LEASE_TAG)), runIdentity(req.what), alive, stack);
+  const me = runIdentity(req.what);
+  const holder = decideLease(decodeLease(await ports.stacks.tag(stack, LEASE_TAG)), me, alive, stack);
   if (!holder.take) throw new PromotionRunningError(stack, holder.holder, holder.hint);
   const dirty = await ports.repo.hasUncommittedChanges(file);
   if (dirty) throw new RefusedError(`${file} has uncommitted changes; commit or discard them first (Ferry deploys what that file says, and Pulumi Deployments reads it from git)`);
@@ -190,9 +192,10 @@ export async function deploy(ports: Ports, req: DeployRequest): Promise<DeployRe
     step("scan-gate", gate.note);
   }
   await verifyPlatforms(ports, config, images, step);
-  const lease = await takeLease(ports, stack, req.what, warn);
+  // Read again when taking it: the checks above took time.
+  const lease = await takeLease(ports, stack, me, warn);
   try {
-    return await deployHoldingLease(ports, req, { base, step, warn, file });
+    return await deployHoldingLease(ports, req, { base, images, step, warn, file });
   } finally {
     await releaseLease(ports, stack, lease, warn);
   }
@@ -203,15 +206,14 @@ type Base = Omit<DeployResult, "outcome" | "exitCode">;
 async function deployHoldingLease(
   ports: Ports,
   req: DeployRequest,
-  ctx: { file: string; base: Base; step: (s: Step, m: string) => void; warn: (m: string) => void },
+  ctx: { file: string; base: Base; images: ImageSet; step: (s: Step, m: string) => void; warn: (m: string) => void },
 ): Promise<DeployResult> {
   const { stack, ref } = req;
-  const { file, base, step, warn } = ctx;
+  const { file, base, images, step, warn } = ctx;
   const before = await newestUpdate(ports, stack);
 
   // 3. Preview and ask, from a private copy of the stack file: the tracked file stays as it is.
   const snapshot = ports.files.read(stack);
-  const images = parseImages(ref, "the image to deploy");
   const copy = ports.files.scratchCopy(stack, setStackImages(snapshot, images));
   const engine = { onEvent: (event: EngineEventLike) => req.onEvent?.({ kind: "engine", stack, event }), configFile: copy.path };
   try {
@@ -221,13 +223,13 @@ async function deployHoldingLease(
       step("preview", `previewing ${stack}`);
       changes = await ports.stacks.preview(stack, { ...engine, signal: req.signal, force: req.force });
       step("preview", describeChanges(changes));
-      if (req.signal?.aborted) throw new RefusedError("interrupted before the update started; nothing was changed");
+      if (req.signal?.aborted) throw new RefusedError(INTERRUPTED_BEFORE_UPDATE);
       step("approval", "waiting for approval");
       if (!(await req.approve({ stack, ref, previousRef: base.previousRef, generation: req.generation, changes, signal: req.signal }))) {
-        throw new RefusedError(req.signal?.aborted ? "interrupted before the update started; nothing was changed" : `not approved; ${stack} was not changed`);
+        throw new RefusedError(req.signal?.aborted ? INTERRUPTED_BEFORE_UPDATE : `not approved; ${stack} was not changed`);
       }
       // An interrupt while someone was deciding: the update never starts.
-      if (req.signal?.aborted) throw new RefusedError("interrupted before the update started; nothing was changed");
+      if (req.signal?.aborted) throw new RefusedError(INTERRUPTED_BEFORE_UPDATE);
       // Someone else deployed this stack since we started (a run that did not take the lease).
       const now = await newestUpdate(ports, stack);
       if (!sameUpdate(before, now)) {
@@ -235,7 +237,7 @@ async function deployHoldingLease(
       }
     } catch (err) {
       if (err instanceof OperationFailedError) {
-        throw new RefusedError(err.interrupted ? "interrupted before the update started; nothing was changed" : `preview of "${stack}" failed, nothing was changed: ${err.message}`);
+        throw new RefusedError(err.interrupted ? INTERRUPTED_BEFORE_UPDATE : `preview of "${stack}" failed, nothing was changed: ${err.message}`);
       }
       throw err;
     }
@@ -256,7 +258,7 @@ async function deployHoldingLease(
     // The tracked stack file now says what runs: one line changes.
     ports.files.write(stack, setStackImages(ports.files.read(stack), images));
     step("update", `${stack} now runs ${ref} (generation ${req.generation})`);
-    return await bookkeeping(ports, req, { ...base, changes, outcome: "deployed", exitCode: 0 }, file, step, warn);
+    return await bookkeeping(ports, req, images, { ...base, changes, outcome: "deployed", exitCode: 0 }, file, step, warn);
   } finally {
     copy.dispose();
   }
@@ -320,7 +322,7 @@ export async function tagReleases(ports: Ports, stack: string, images: ImageSet,
 }
 
 /** Tags and the commit after a good deploy: never undo it, only warn with the command that redoes them. */
-async function bookkeeping(ports: Ports, req: DeployRequest, result: DeployResult, file: string, step: (s: Step, m: string) => void, warn: (m: string) => void): Promise<DeployResult> {
+async function bookkeeping(ports: Ports, req: DeployRequest, images: ImageSet, result: DeployResult, file: string, step: (s: Step, m: string) => void, warn: (m: string) => void): Promise<DeployResult> {
   const { stack, ref } = req;
   try {
     // Remember the newest generation in the stack itself, where the next numbering reads it.
@@ -332,7 +334,7 @@ async function bookkeeping(ports: Ports, req: DeployRequest, result: DeployResul
     warn(w);
   }
   try {
-    await tagReleases(ports, stack, parseImages(ref, "the image"), req.generation, step);
+    await tagReleases(ports, stack, images, req.generation, step);
   } catch (err) {
     const w = `${stack} is deployed, but tagging the image as ${releaseTag(stack, req.generation)} failed (${(err as Error).message}); until it is tagged the lifecycle policy may expire it. Re-run: ferry tag --stack ${stack}`;
     result.warnings.push(w);

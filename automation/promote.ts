@@ -1,8 +1,8 @@
 /**
  * promote: deploy the exact image one stack runs to another stack, as its next release generation.
  */
-import { DEFAULT_TARGET, ImageSet, imageSetText } from "../lib/imageSet";
-import { messages, nextGeneration, parseImageRef, releases } from "./decisions";
+import { ImageSet, imageSetText } from "../lib/imageSet";
+import { messages, nextGeneration, parseImageRef, releases, runningImages } from "./decisions";
 import { deploy, DeployRequest, DeployResult, requireKnownStack } from "./deploy";
 import { RefusedError } from "./errors";
 import { GENERATION_TAG } from "./lease";
@@ -63,8 +63,8 @@ export function sourceImages(stack: string, outputs: Record<string, unknown>): I
   if (refs !== undefined && (typeof refs !== "object" || refs === null || Array.isArray(refs) || Object.keys(refs).length === 0)) {
     throw new RefusedError(`stack "${stack}" has an imageRefs output that is not a map of target to image`);
   }
-  const set: ImageSet = refs ? { ...(refs as ImageSet) } : outputs.imageRef !== undefined ? { [DEFAULT_TARGET]: outputs.imageRef as string } : {};
-  if (Object.keys(set).length === 0) throw new RefusedError(`stack "${stack}" has no imageRef output to promote`);
+  const set = runningImages(outputs);
+  if (!set) throw new RefusedError(`stack "${stack}" has no imageRef output to promote`);
   for (const [target, ref] of Object.entries(set)) parseImageRef(ref, `the image of target "${target}" of "${stack}"`);
   return set;
 }

@@ -2,11 +2,10 @@
  * rollback: deploy an earlier release generation of a stack again (the previous one, a given
  * generation number, or a given digest), with the same gates and reporting as promotion.
  */
-import { generationOf, messages, releases, rollbackTarget } from "./decisions";
+import { generationOf, messages, releases, rollbackTarget, runningImages } from "./decisions";
 import { deploy, DeployRequest, DeployResult, requireKnownStack } from "./deploy";
 import { Ports } from "./ports";
 import { HISTORY_DEPTH } from "./promote";
-import { runningImages } from "./status";
 import { imageSetText } from "../lib/imageSet";
 
 export interface RollbackRequest extends Omit<DeployRequest, "stack" | "ref" | "generation" | "message" | "what"> {

@@ -3,7 +3,7 @@
  * release history (read from the stack's update history; see decisions.ts).
  */
 import { digestText, ImageSet, imageSetText } from "../lib/imageSet";
-import { generationOf, Release, releases } from "./decisions";
+import { generationOf, Release, releases, runningImages } from "./decisions";
 import { requireKnownStack } from "./deploy";
 import { Ports, UpdateRecord } from "./ports";
 import { HISTORY_DEPTH } from "./promote";
@@ -47,9 +47,3 @@ async function stackStatus(ports: Ports, stack: string): Promise<StackStatus> {
   };
 }
 
-/** What a deployed stack runs, from its outputs (`imageRefs`, or `imageRef` from before that output existed). */
-export function runningImages(outputs: Record<string, unknown>): ImageSet | undefined {
-  const refs = outputs.imageRefs;
-  if (refs && typeof refs === "object" && !Array.isArray(refs) && Object.keys(refs).length) return refs as ImageSet;
-  return typeof outputs.imageRef === "string" ? { default: outputs.imageRef } : undefined;
-}

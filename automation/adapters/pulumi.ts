@@ -56,6 +56,11 @@ function neverStarted(stack: string, err: unknown): NotStartedError | undefined 
   return undefined;
 }
 
+/** A CLI failure before any update: why it never started if known, else "<what> failed: <the CLI's error>" and the fix. */
+function notStarted(stack: string, err: unknown, what: string, fix: string): NotStartedError {
+  return neverStarted(stack, err) ?? new NotStartedError(`${what} failed: ${cliErrorSummary(stderrOf(err) ?? (err as Error).message)}`, fix);
+}
+
 export class PulumiStacks implements StackPort {
   private setup?: Promise<{ cli: PulumiCli; workspace: LocalWorkspace }>;
 
@@ -84,7 +89,7 @@ export class PulumiStacks implements StackPort {
       this.selected.set(stack, s);
       return s;
     } catch (err) {
-      throw neverStarted(stack, err) ?? new NotStartedError(`selecting stack "${stack}" failed: ${cliErrorSummary(stderrOf(err) ?? (err as Error).message)}`, `Check it: pulumi stack select ${stack}`);
+      throw notStarted(stack, err, `selecting stack "${stack}"`, `Check it: pulumi stack select ${stack}`);
     }
   }
 
@@ -110,7 +115,7 @@ export class PulumiStacks implements StackPort {
       if (Object.keys(outputs).length === 0) return undefined;
       return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.value]));
     } catch (err) {
-      throw neverStarted(stack, err) ?? new NotStartedError(`reading the outputs of "${stack}" failed: ${cliErrorSummary(stderrOf(err) ?? (err as Error).message)}`, `Check them: pulumi stack output --stack ${stack}`);
+      throw notStarted(stack, err, `reading the outputs of "${stack}"`, `Check them: pulumi stack output --stack ${stack}`);
     }
   }
 
@@ -158,7 +163,7 @@ export class PulumiStacks implements StackPort {
     try {
       updates = await s.history(limit, page);
     } catch (err) {
-      throw neverStarted(stack, err) ?? new NotStartedError(`reading the update history of "${stack}" failed: ${cliErrorSummary(stderrOf(err) ?? (err as Error).message)}`, `Check it: pulumi stack history --stack ${stack}`);
+      throw notStarted(stack, err, `reading the update history of "${stack}"`, `Check it: pulumi stack history --stack ${stack}`);
     }
     const iso = (d: unknown) => (d instanceof Date ? d.toISOString() : String(d));
     return updates.map((u) => ({ kind: u.kind, result: u.result, message: u.message, startTime: iso(u.startTime), endTime: u.endTime ? iso(u.endTime) : undefined, version: u.version }));
@@ -170,7 +175,7 @@ export class PulumiStacks implements StackPort {
     try {
       return (await workspace.listTags(stack))[name];
     } catch (err) {
-      throw neverStarted(stack, err) ?? new NotStartedError(`reading the tags of "${stack}" failed: ${cliErrorSummary(stderrOf(err) ?? (err as Error).message)}`, `Check them: pulumi stack tag ls --stack ${stack}`);
+      throw notStarted(stack, err, `reading the tags of "${stack}"`, `Check them: pulumi stack tag ls --stack ${stack}`);
     }
   }
 
@@ -179,7 +184,7 @@ export class PulumiStacks implements StackPort {
     try {
       await workspace.setTag(stack, name, value);
     } catch (err) {
-      throw neverStarted(stack, err) ?? new NotStartedError(`setting a tag on "${stack}" failed: ${cliErrorSummary(stderrOf(err) ?? (err as Error).message)}`, `Check: pulumi stack tag set ${name} test --stack ${stack}`);
+      throw notStarted(stack, err, `setting a tag on "${stack}"`, `Check: pulumi stack tag set ${name} test --stack ${stack}`);
     }
   }
 
