@@ -134,7 +134,9 @@ describe("automation contract (fake pulumi)", function () {
     const p = project(state);
     const inProgress = (err: string) => err.includes("deployment check: ferry-staging-web: in progress");
     const r = await p.ferry(["promote", "--from", "dev", "--to", "staging", "--yes"], {
-      interrupts: [inProgress, (err) => err.includes("cancelling:"), (err) => err.includes("A forced stop abandons")],
+      // The third press waits until the CLI has taken the first interrupt: two signals sent to a
+      // process before it handles the first one arrive as one.
+      interrupts: [inProgress, (err) => err.includes("cancelling:"), (err) => err.includes("A forced stop abandons") && (p.state().signals?.length ?? 0) >= 1],
     });
     expect(r.stderr).to.contain("A forced stop abandons the steps in flight").and.contain("forcing the stop");
     // Two interrupts reached the CLI: the cancel (first press) and the force (third press).

@@ -109,7 +109,12 @@ export function project(state: FakeState) {
           stderr += d;
           press();
         });
-        child.on("exit", (code) => resolve({ code, stdout, stderr }));
+        // Conditions may also wait on the fake's state (e.g. that it has taken a signal): look again often.
+        const poll = setInterval(press, 50);
+        child.on("exit", (code) => {
+          clearInterval(poll);
+          resolve({ code, stdout, stderr });
+        });
       }),
   };
 }
