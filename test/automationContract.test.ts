@@ -10,14 +10,14 @@ import * as path from "path";
 import { messages } from "../automation/decisions";
 import { parse as yamlParse } from "yaml";
 import { setStackImages } from "../lib/stackFile";
-import { ecr, FakeState, imageRefIn, project, ref, startEcr, twoStacks } from "./support/fakeCli";
+import { ecr, FakeState, imageRefIn, project, ref, startFakes, stopFakes, twoStacks } from "./support/fakeCli";
 
 const YAML = { parse: yamlParse };
 
 describe("automation contract (fake pulumi)", function () {
   this.timeout(60000);
-  before(startEcr);
-  after(() => ecr.stop());
+  before(startFakes);
+  after(stopFakes);
 
   it("promote --from dev --to staging --yes: staging's stack file pins dev's digest, exit 0", async () => {
     const p = project(twoStacks());

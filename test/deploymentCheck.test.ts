@@ -19,8 +19,9 @@ import { EcsDeployments } from "../aws/ecs";
 import { isDeploymentFailure, watchDeployment } from "../lib/deploymentWatch";
 import { PROJECT_DIR } from "../plan/run";
 import { runStack } from "./harness";
+import { FIXTURES } from "./support/paths";
 
-const FIXTURES = path.join(__dirname, "fixtures", "ecs");
+const ECS_FIXTURES = path.join(FIXTURES, "ecs");
 
 interface Poll {
   listServiceDeployments: object;
@@ -38,7 +39,7 @@ interface Scenario {
 
 /** Fixture JSON with every `…At` timestamp as a Date, as the SDK returns them. */
 function load(file: string): Scenario {
-  return JSON.parse(fs.readFileSync(path.join(FIXTURES, file), "utf8"), (k, v) => (/At$/.test(k) && typeof v === "string" ? new Date(v) : v));
+  return JSON.parse(fs.readFileSync(path.join(ECS_FIXTURES, file), "utf8"), (k, v) => (/At$/.test(k) && typeof v === "string" ? new Date(v) : v));
 }
 
 /** Serves poll i's responses on the i-th round of calls (the last one again once they run out). */
@@ -60,7 +61,7 @@ describe("deployment check", () => {
   afterEach(() => ecs.reset());
   after(() => ecs.restore());
 
-  for (const file of fs.readdirSync(FIXTURES).filter((f) => f.endsWith(".json")).sort()) {
+  for (const file of fs.readdirSync(ECS_FIXTURES).filter((f) => f.endsWith(".json")).sort()) {
     const scenario = load(file);
     it(`${file.replace(/\.json$/, "")}: ${scenario.about} → ${scenario.expect.outcome}`, async () => {
       serve(ecs, scenario.polls);

@@ -12,7 +12,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PROJECT_DIR } from "../plan/run";
-import { ecr, FAKE_BIN, project, ref, startEcr, twoStacks } from "./support/fakeCli";
+import { FAKE_BIN, fakeEnv, project, ref, startFakes, stopFakes, twoStacks } from "./support/fakeCli";
 
 // Async: the fake ECR answers from this process, so a synchronous child would wait on it forever.
 const run = promisify(execFile);
@@ -24,8 +24,8 @@ describe("the installable package", function () {
   this.timeout(120000);
   let tool: string;
 
-  before(startEcr);
-  after(() => ecr.stop());
+  before(startFakes);
+  after(stopFakes);
   before(() => {
     tool = fs.mkdtempSync(path.join(os.tmpdir(), "ferry-tool-"));
     const packed = JSON.parse(execFileSync("npm", ["pack", "--json", "--loglevel=error", "--pack-destination", tool], { cwd: PROJECT_DIR, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }))[0];
@@ -54,7 +54,7 @@ describe("the installable package", function () {
       cwd: tool,
       encoding: "utf8",
       // No fake on PATH: the tool names the Pulumi binary through createFerry({ pulumi }).
-      env: { ...process.env, TOOL_PULUMI: path.join(FAKE_BIN, "pulumi"), FAKE_PULUMI_STATE: p.statePath, NODE_OPTIONS: "", AWS_REGION: "eu-west-1", AWS_ENDPOINT_URL: ecr.url, AWS_ACCESS_KEY_ID: "x", AWS_SECRET_ACCESS_KEY: "y", AWS_MAX_ATTEMPTS: "1" },
+      env: { ...process.env, ...fakeEnv(p.statePath), TOOL_PULUMI: path.join(FAKE_BIN, "pulumi"), NODE_OPTIONS: "" },
     });
     expect(out).to.contain(`approve ${ref("d")} for staging (generation 3, 2 to update)? yes`);
     expect(out).to.contain("promotion: deployed, generation 3, exit code 0");
@@ -67,7 +67,7 @@ describe("the installable package", function () {
     const { stdout: out } = await run(process.execPath, [path.join(tool, "node_modules", "ferry", "bin", "ferry.js"), "status", "--json"], {
       cwd: p.dir,
       encoding: "utf8",
-      env: { ...process.env, FERRY_PULUMI: path.join(FAKE_BIN, "pulumi"), FAKE_PULUMI_STATE: p.statePath },
+      env: { ...process.env, ...fakeEnv(p.statePath), FERRY_PULUMI: path.join(FAKE_BIN, "pulumi") },
     });
     const doc = JSON.parse(out) as { stacks: { stack: string; generation?: number }[] };
     expect(doc.stacks.find((s) => s.stack === "staging")).to.deep.include({ generation: 2 });

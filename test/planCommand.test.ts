@@ -10,6 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { main } from "../cli/main";
 import { PROJECT_DIR } from "../plan/run";
+import { FERRY } from "./support/paths";
 
 /** Runs `ferry <args>` through the CLI's entry point with a recording terminal. */
 async function ferry(...args: string[]) {
@@ -20,7 +21,7 @@ async function ferry(...args: string[]) {
 }
 
 function ferryProcess(...args: string[]) {
-  const r = spawnSync(process.execPath, [path.join(PROJECT_DIR, "bin", "ferry.js"), ...args], { cwd: PROJECT_DIR, encoding: "utf8" });
+  const r = spawnSync(process.execPath, [...FERRY, ...args], { cwd: PROJECT_DIR, encoding: "utf8" });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

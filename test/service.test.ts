@@ -4,10 +4,10 @@
  */
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
-import * as path from "path";
 import { UNSCOPED_ACTIONS } from "../lib/iam";
 import { runProgram } from "../plan/run";
 import { Run, runStack, stackConfig } from "./harness";
+import { fixtureProgram } from "./support/paths";
 
 type Inputs = Record<string, unknown>;
 const ROLE = "arn:aws:iam::210987654321:role/deployer";
@@ -300,7 +300,7 @@ describe("Fargate service component", function () {
   });
 
   it("applies transforms to the task definition, service and target group", async () => {
-    const run = new Run(await runProgram("test", stackConfig("staging"), { program: path.join(__dirname, "fixtures", "transformProgram.ts") }));
+    const run = new Run(await runProgram("test", stackConfig("staging"), { program: fixtureProgram("transformProgram") }));
     expect(run.inputs(run.one(TASK_DEF)).ephemeralStorage).to.deep.equal({ sizeInGib: 50 });
     expect(run.inputs(run.one(SERVICE)).availabilityZoneRebalancing).to.equal("ENABLED");
     expect(run.inputs(run.one(TG)).slowStart).to.equal(30);

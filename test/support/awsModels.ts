@@ -7,8 +7,9 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { FIXTURES } from "./paths";
 
-export const MODELS_DIR = path.join(__dirname, "..", "fixtures", "aws-models");
+export const MODELS_DIR = path.join(FIXTURES, "aws-models");
 
 export interface Shape {
   type?: string;

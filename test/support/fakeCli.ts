@@ -10,41 +10,48 @@ import * as path from "path";
 import { messages } from "../../automation/decisions";
 import { PROJECT_DIR } from "../../plan/run";
 import { FakeEcr } from "./fakeEcr";
+import { FakePulumi, FakeState } from "./fakePulumi";
+import { FERRY, FIXTURES } from "./paths";
 
-export const FAKE_BIN = path.join(__dirname, "..", "fixtures", "fake-pulumi");
+export type { FakeState } from "./fakePulumi";
+
+export const FAKE_BIN = path.join(FIXTURES, "fake-pulumi");
 export const REPO = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/ferry-dev";
 export const ref = (c: string) => `${REPO}@sha256:${c.repeat(64)}`;
 
 /**
  * The ECR every contract run talks to (AWS_ENDPOINT_URL): images a…f as indexes for amd64 and arm64,
- * each with one HIGH finding. Start it in a `before` hook of the suites that use `project`.
+ * each with one HIGH finding.
  */
 export const ecr = new FakeEcr();
-export async function startEcr(): Promise<FakeEcr> {
+/** The fake `pulumi` (test/support/fakePulumi.ts), served from this process. */
+export const fakePulumi = new FakePulumi();
+
+/** Starts the fake ECR and the fake `pulumi`: in a `before` hook of the suites that use `project`. */
+export async function startFakes(): Promise<void> {
+  await fakePulumi.start();
   if (!ecr.url) {
     await ecr.start();
     for (const c of "abcdef") ecr.seedIndex(ref(c));
   }
-  return ecr;
+}
+export function stopFakes(): void {
+  ecr.stop();
+  fakePulumi.stop();
 }
 
-export interface FakeStack {
-  outputs: Record<string, unknown>;
-  history: { kind: string; result: string; message: string; startTime: string; endTime: string; version: number }[];
-  locked?: boolean | { pid: number };
-  tags?: Record<string, string>;
-}
-export interface FakeState {
-  stacks: Record<string, FakeStack>;
-  version?: string;
-  failUp?: Record<string, { whenImageRef?: string; message: string }>;
-  hangUp?: Record<string, { whenImageRef?: string; cancelMillis?: number }>;
-  upMillis?: Record<string, number>;
-  failHistory?: Record<string, string>;
-  failOutputs?: Record<string, string>;
-  failPreview?: Record<string, string>;
-  calls?: string[][];
-  signals?: { cmd: string; signal: string }[];
+/** The environment that makes a process use the fakes: the fake `pulumi` of a project's state file, and the fake ECR. */
+export function fakeEnv(statePath: string): Record<string, string> {
+  return {
+    FAKE_PULUMI_STATE: statePath,
+    FAKE_PULUMI_PORT: String(fakePulumi.port),
+    AWS_REGION: "eu-west-1",
+    AWS_ACCESS_KEY_ID: "test",
+    AWS_SECRET_ACCESS_KEY: "test",
+    AWS_EC2_METADATA_DISABLED: "true",
+    AWS_ENDPOINT_URL: ecr.url || "http://127.0.0.1:9",
+    AWS_MAX_ATTEMPTS: "1",
+  };
 }
 
 /** A copy of the project's stack files in a fresh git repository, each non-building stack file pinning what the fake says it runs. */
@@ -76,19 +83,13 @@ export function project(state: FakeState) {
      */
     ferry: (args: string[], options: { interrupts?: ((stderr: string) => boolean)[]; env?: Record<string, string> } = {}) =>
       new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, [path.join(PROJECT_DIR, "bin", "ferry.js"), ...args], {
+        const child = spawn(process.execPath, [...FERRY, ...args], {
           cwd: dir,
           env: {
             ...process.env,
             PATH: `${FAKE_BIN}${path.delimiter}${process.env.PATH}`,
-            FAKE_PULUMI_STATE: statePath,
             PULUMI_HOME: path.join(dir, ".pulumi-home"),
-            AWS_REGION: "eu-west-1",
-            AWS_ACCESS_KEY_ID: "test",
-            AWS_SECRET_ACCESS_KEY: "test",
-            AWS_EC2_METADATA_DISABLED: "true",
-            AWS_ENDPOINT_URL: ecr.url || "http://127.0.0.1:9",
-            AWS_MAX_ATTEMPTS: "1",
+            ...fakeEnv(statePath),
             ...options.env,
           },
           stdio: ["ignore", "pipe", "pipe"],
