@@ -75,7 +75,7 @@ export function readDeployment(r: Reader, key: string, value: unknown, service: 
     r.report(`${key}.checkTimeoutMinutes`, checkTimeoutMinutes, `more than approval.timeoutMinutes (${approval.timeoutMinutes}), so pulumi up waits for the answer`);
   }
   const bakeMinutes = r.integer(`${key}.bakeMinutes`, o.bakeMinutes, 0, 1440) ?? DEPLOYMENT_DEFAULTS.bakeMinutes;
-  return {
+  const deployment = {
     strategy,
     circuitBreaker: r.boolean(`${key}.circuitBreaker`, o.circuitBreaker) ?? strategy === "rolling",
     minHealthyPercent,
@@ -90,8 +90,33 @@ export function readDeployment(r: Reader, key: string, value: unknown, service: 
     alarms: (r.list(`${key}.alarms`, o.alarms) ?? []).flatMap(
       (a, i) => r.string(`${key}.alarms[${i}]`, a, { pattern: /^[^\s][\S ]{0,254}$/, describe: "a CloudWatch alarm name (1-255 characters)" }) ?? [],
     ),
-    checkTimeoutMinutes: checkTimeoutMinutes ?? DEPLOYMENT_DEFAULTS.checkTimeoutMinutes + (approval?.timeoutMinutes ?? 0) + (strategy === "rolling" ? 0 : bakeMinutes),
   };
+  return { ...deployment, checkTimeoutMinutes: checkTimeoutMinutes ?? DEPLOYMENT_DEFAULTS.checkTimeoutMinutes + (approval?.timeoutMinutes ?? 0) + shiftMinutes(deployment) };
+}
+
+/**
+ * Minutes ECS spends shifting traffic and baking after the new tasks run, by the formula AWS states
+ * for linear deployments (AWS::ECS::Service LinearConfiguration): bake + stepBake × steps, where a
+ * step percent that divides 100 takes 100/step − 1 steps (no bake after the last) and any other
+ * takes floor(100/step).
+ */
+export function shiftMinutes(d: Pick<DeploymentConfig, "strategy" | "bakeMinutes" | "stepPercent" | "stepBakeMinutes" | "canaryBakeMinutes">): number {
+  switch (d.strategy) {
+    case "rolling":
+      return 0;
+    case "blueGreen":
+      return d.bakeMinutes;
+    case "linear":
+      return d.bakeMinutes + d.stepBakeMinutes * linearSteps(d.stepPercent);
+    case "canary":
+      return d.bakeMinutes + d.canaryBakeMinutes;
+  }
+}
+
+/** Traffic shifts of a linear deployment that are followed by a step bake (see `shiftMinutes`). */
+export function linearSteps(stepPercent: number): number {
+  const tenths = Math.round(stepPercent * 10);
+  return 1000 % tenths === 0 ? 1000 / tenths - 1 : Math.floor(1000 / tenths);
 }
 
 /** ECS takes traffic percentages in multiples of 0.1 (LinearConfiguration, CanaryConfiguration). */

@@ -4,6 +4,7 @@
  */
 import { expect } from "chai";
 import { ConfigError, parseConfig } from "../config";
+import { linearSteps, shiftMinutes } from "../config/deployment";
 
 const DIGEST = "a".repeat(64);
 const REF = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/ferry@sha256:${DIGEST}`;
@@ -279,17 +280,65 @@ describe("config validation", () => {
     }
   });
 
-  it("fills documented defaults", () => {
-    const c = parseConfig("test", flat({ imageRef: REF, services: { worker: {} } }));
-    expect(c.architecture).to.equal("arm64");
-    expect(c.build).to.equal(false);
-    expect(c.network).to.deep.equal({ mode: "create", cidr: "10.0.0.0/16" });
-    expect(c.services[0]).to.include({ cpu: 256, memory: 512, desiredCount: 1, minCount: 1, maxCount: 1, architecture: "arm64", port: undefined });
-    expect(c.services[0].capacity).to.deep.equal({ base: 0, onDemandWeight: 1, spotWeight: 0 });
-    expect(c.services[0].deployment).to.deep.include({ strategy: "rolling", circuitBreaker: true, minHealthyPercent: 100, maxPercent: 200, alarms: [], checkTimeoutMinutes: 30, approval: undefined });
-    expect(c.services[0]).to.include({ readonlyRootFilesystem: true, user: "1000:1000", exec: false, autoscaling: undefined, healthCheck: undefined });
-    expect(c.loadBalancer).to.deep.equal({ deletionProtection: false, idleTimeout: 60, accessLogs: undefined });
-    expect(c.cluster).to.deep.equal({ arn: undefined, containerInsights: true });
+  it("fills the defaults the README documents, exactly", () => {
+    const c = parseConfig("test", flat({ imageRef: REF, services: { web: { port: 8080 }, worker: {} } }));
+    const rolling = { strategy: "rolling", circuitBreaker: true, minHealthyPercent: 100, maxPercent: 200, bakeMinutes: 5, stepPercent: 10, stepBakeMinutes: 6, canaryPercent: 5, canaryBakeMinutes: 10, testTraffic: false, alarms: [], checkTimeoutMinutes: 30 };
+    const service = { cpu: 256, memory: 512, architecture: "arm64", paths: [], healthCheckPath: "/healthz", desiredCount: 1, minCount: 1, maxCount: 1, capacity: { base: 0, onDemandWeight: 1, spotWeight: 0 }, deployment: rolling, exec: false, readonlyRootFilesystem: true, user: "1000:1000", environment: {}, secrets: {} };
+    // JSON drops the keys left undefined (no autoscaling, health check, target, command, approval).
+    expect(JSON.parse(JSON.stringify(c))).to.deep.equal({
+      project: "ferry",
+      stack: "test",
+      build: false,
+      imageRef: REF,
+      images: { default: REF },
+      architecture: "arm64",
+      image: { context: "app", dockerfile: "app/Dockerfile", buildArgs: {}, platforms: ["linux/amd64", "linux/arm64"], mode: "perPlatform", cache: true, builders: {}, keepBuilds: 30, cacheDays: 14, pullThroughCache: [] },
+      network: { mode: "create", cidr: "10.0.0.0/16" },
+      cluster: { containerInsights: true },
+      loadBalancer: { deletionProtection: false, idleTimeout: 60 },
+      logRetentionDays: 30,
+      promotion: { scanGate: true },
+      services: [
+        { name: "web", port: 8080, ...service },
+        { name: "worker", ...service },
+      ],
+    });
+  });
+
+  it("fills the defaults that depend on other settings", () => {
+    const svc = (settings: Record<string, unknown>, stack: Record<string, unknown> = {}) => parseConfig("test", flat({ imageRef: REF, ...stack, services: { web: { port: 8080, ...settings } } })).services[0];
+    // Traffic-shifting strategies send test traffic unless told not to; approval's defaults.
+    expect(svc({ deployment: { strategy: "blueGreen", approval: true } }).deployment).to.deep.include({ testTraffic: true, approval: { stage: "POST_TEST_TRAFFIC_SHIFT", timeoutMinutes: 60, timeoutAction: "ROLLBACK" } });
+    // The check waits 30 minutes plus the approval's timeout plus the bake.
+    expect(svc({ deployment: { strategy: "blueGreen", bakeMinutes: 7, approval: { timeoutMinutes: 20 } } }).deployment.checkTimeoutMinutes).to.equal(30 + 20 + 7);
+    // Linear by AWS's formula: 10 % steps shift 9 times with a 6-minute bake between, then the bake.
+    expect(svc({ deployment: { strategy: "linear" } }).deployment.checkTimeoutMinutes).to.equal(30 + 9 * 6 + 5);
+    expect(svc({ deployment: { strategy: "canary", canaryBakeMinutes: 15, bakeMinutes: 2 } }).deployment.checkTimeoutMinutes).to.equal(30 + 15 + 2);
+    expect(svc({ deployment: { strategy: "rolling" } }).deployment.checkTimeoutMinutes).to.equal(30);
+    // An explicit timeout wins.
+    expect(svc({ deployment: { strategy: "linear", checkTimeoutMinutes: 200 } }).deployment.checkTimeoutMinutes).to.equal(200);
+    // From 10 tasks a rolling deployment adds at most half again.
+    expect(svc({ desiredCount: 10 }).deployment.maxPercent).to.equal(150);
+    expect(svc({ desiredCount: 9 }).deployment.maxPercent).to.equal(200);
+    // min and max follow desired; autoscaling on CPU 60 % once there is room.
+    expect(svc({ desiredCount: 3 })).to.deep.include({ minCount: 3, maxCount: 3, autoscaling: undefined });
+    expect(svc({ minCount: 1, maxCount: 4 }).autoscaling).to.deep.equal({ cpu: 60, memory: undefined, requestsPerTarget: undefined, scaleInCooldown: 300, scaleOutCooldown: 60 });
+    expect(svc({ minCount: 1, maxCount: 4, autoscaling: { requestsPerTarget: 500 } }).autoscaling).to.deep.include({ cpu: undefined, requestsPerTarget: 500 });
+    // Capacity shorthands.
+    expect(svc({ capacity: "spot" }).capacity).to.deep.equal({ base: 0, onDemandWeight: 0, spotWeight: 1 });
+    expect(svc({ capacity: { spotWeight: 3 } }).capacity).to.deep.equal({ base: 0, onDemandWeight: 0, spotWeight: 3 });
+    // A container health check's defaults; ECS Exec makes the root filesystem writable.
+    expect(svc({ healthCheck: { command: ["CMD", "true"] } }).healthCheck).to.deep.equal({ command: ["CMD", "true"], interval: 10, timeout: 5, retries: 3, startPeriod: 10 });
+    expect(svc({ exec: true })).to.include({ exec: true, readonlyRootFilesystem: false });
+    // The service's architecture follows the stack's.
+    expect(svc({}, { architecture: "x86_64" }).architecture).to.equal("x86_64");
+  });
+
+  it("counts a linear deployment's baked steps as AWS does (a step dividing 100 bakes 100/step − 1 times)", () => {
+    const cases: [number, number][] = [[10, 9], [11, 9], [3, 33], [100, 0], [50, 1], [12.5, 7], [33.3, 3], [3.1, 32], [99.9, 1]];
+    expect(cases.map(([p]) => [p, linearSteps(p)])).to.deep.equal(cases);
+    expect(shiftMinutes({ strategy: "linear", bakeMinutes: 5, stepPercent: 25, stepBakeMinutes: 4, canaryBakeMinutes: 99 })).to.equal(5 + 3 * 4);
+    expect(shiftMinutes({ strategy: "blueGreen", bakeMinutes: 5, stepPercent: 25, stepBakeMinutes: 4, canaryBakeMinutes: 99 })).to.equal(5);
   });
 
   it("turns the scan gate on for every stack that runs promoted images, whatever its name, unless its config turns it off", () => {
