@@ -24,8 +24,7 @@ export function readNetwork(r: Reader, key: string, value: unknown): NetworkConf
     if (o.vpcId === undefined) r.report(`${key}.vpcId`, undefined, "a VPC id (vpc-...) when subnets are given");
     const subnets = (name: string, min: number, why: string) => {
       const list = r.list(`${key}.${name}`, o[name]) ?? [];
-      if (o[name] !== undefined && list.length < min) r.report(`${key}.${name}`, o[name], `at least ${min} subnet ids (${why})`);
-      if (o[name] === undefined) r.report(`${key}.${name}`, undefined, `at least ${min} subnet ids (${why})`);
+      if (list.length < min) r.report(`${key}.${name}`, o[name], `at least ${min} subnet id${min === 1 ? "" : "s"} (${why})`);
       return list.flatMap((s, i) => r.string(`${key}.${name}[${i}]`, s, { pattern: SUBNET_ID, describe: "a subnet id (subnet-...)" }) ?? []);
     };
     return {

@@ -103,7 +103,8 @@ export function parseConfig(stack: string, raw: Record<string, string>, secretKe
   const promotionKeys = r.object(k("promotion"), get("promotion"), ["scanGate"]) ?? {};
   // Every stack that runs promoted images has the scan gate unless its config turns it off.
   const promotion = { scanGate: r.boolean(`${k("promotion")}.scanGate`, promotionKeys.scanGate) ?? !build };
-  if (build) {
+  // (No platforms at all is reported on ferry:image.platforms alone.)
+  if (build && image.platforms.length) {
     for (const s of services) {
       if (!image.platforms.includes(PLATFORM_OF[s.architecture])) {
         r.report(`${k("services")}.${s.name}.architecture`, s.architecture, `an architecture this stack builds: ferry:image.platforms has ${image.platforms.join(", ")}`);
