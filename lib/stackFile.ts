@@ -8,7 +8,8 @@ import { ImageSet, isSingle, DEFAULT_TARGET } from "./imageSet";
 
 /** A scalar as YAML text: plain where YAML reads it back as the same string, double-quoted otherwise. */
 function scalarText(value: string): string {
-  const plain = /^[A-Za-z0-9_./@:+-]+$/.test(value) && !/^(true|false|null|yes|no|on|off|~|[-+]?[\d.]+(e[-+]?\d+)?)$/i.test(value) && !value.includes(": ");
+  // Plain scalars must not start with an indicator ("-", ":", "@"…) nor read as a boolean, null or number.
+  const plain = /^[A-Za-z0-9_./][A-Za-z0-9_./@:+-]*$/.test(value) && !/^(true|false|null|yes|no|on|off|[\d.]+(e[-+]?\d+)?)$/i.test(value) && !value.includes(": ");
   return plain ? value : JSON.stringify(value);
 }
 
@@ -57,7 +58,15 @@ export function setStackValue(text: string, key: string, value: string | Record<
   if (doc.errors.length) throw new Error(`the stack file is not valid YAML: ${doc.errors[0].message}`);
   const config = isMap(doc.contents) ? doc.contents.get("config", true) : undefined;
   let out: string;
-  if (isMap(config)) {
+  const configPair = isMap(doc.contents) ? doc.contents.items.find((p) => isScalar(p.key) && p.key.value === "config") : undefined;
+  const emptyConfig = (isMap(config) && config.items.length === 0) || (isScalar(config) && config.value === null);
+  if (emptyConfig && configPair && isScalar(configPair.key) && configPair.key.range) {
+    // `config:` or `config: {}`: the first entry turns it into a block mapping.
+    const start = configPair.key.range[0];
+    const end = (config as Scalar).range?.[1] ?? configPair.key.range[2];
+    const rest = text.slice(end).replace(/^[^\S\n]*\n?/, "");
+    out = `${text.slice(0, start)}config:\n  ${key}: ${valueText(value)}\n${rest}`;
+  } else if (isMap(config)) {
     const node = config.get(key, true);
     if (isScalar(node) && node.range && typeof value === "string") {
       const [start, end] = node.range;
@@ -65,10 +74,13 @@ export function setStackValue(text: string, key: string, value: string | Record<
       const written = node.type === "QUOTE_DOUBLE" ? JSON.stringify(value) : node.type === "QUOTE_SINGLE" ? `'${value.replace(/'/g, "''")}'` : scalarText(value);
       out = text.slice(0, start) + written + text.slice(end);
     } else if (node && typeof value !== "string" && (isMap(node) || isScalar(node)) && node.range) {
-      const [start, end] = node.range;
+      // The new value goes on the key's line, right after its colon, whatever form the old one had.
+      const pair = config.items.find((p) => isScalar(p.key) && p.key.value === key)!;
+      const colon = text.indexOf(":", (pair.key as Scalar).range![1]);
+      const end = node.range[1];
       // A block mapping's range takes its last line break with it; keep that break.
-      const keepBreak = text.slice(start, end).endsWith("\n") ? "\n" : "";
-      out = text.slice(0, start) + valueText(value) + keepBreak + text.slice(end);
+      const keepBreak = text.slice(colon, end).endsWith("\n") ? "\n" : "";
+      out = `${text.slice(0, colon)}: ${valueText(value)}${keepBreak}${text.slice(end)}`;
     } else if (node === undefined) {
       const first = config.items[0];
       const at = first && isScalar(first.key) && (first.key as Scalar).range ? (first.key as Scalar).range![0] : undefined;

@@ -1,7 +1,7 @@
 /** Editing one value of a stack file: that value's text changes, every other byte stays. */
 import { expect } from "chai";
 import { decideLease, decodeLease, encodeLease } from "../automation/lease";
-import { setStackValue } from "../lib/stackFile";
+import { removeStackValue, setStackImages, setStackValue } from "../lib/stackFile";
 
 const OLD = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/ferry-dev@sha256:${"a".repeat(64)}`;
 const NEW = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/ferry-dev@sha256:${"c".repeat(64)}`;
@@ -22,9 +22,63 @@ describe("stack file edits", () => {
     it(c.name, () => expect(setStackValue(c.before, "ferry:imageRef", NEW)).to.equal(c.after));
   }
 
-  it("quotes what YAML would read back as another type", () => {
-    expect(setStackValue("config:\n  ferry:build: x\n", "ferry:build", "true")).to.equal(`config:\n  ferry:build: "true"\n`);
-    expect(setStackValue("config:\n  a: x\n", "a", "has: colon")).to.equal(`config:\n  a: "has: colon"\n`);
+  it("writes a value plain only where YAML reads it back as that same string", () => {
+    const written = (v: string) => setStackValue("config:\n  a: x\n", "a", v).slice("config:\n  a: ".length, -1);
+    const plain = ["abc", "12abc", "x.5", "a:b", "e5", "ferry-dev@sha256:ab", "./app", "_x", OLD];
+    // Booleans, nulls and numbers in any case; a leading indicator (- : @ ~); spaces, "#", ": ", empty.
+    const quoted = ["true", "Yes", "NULL", "on", "off", "no", "false", "~", "~x", "1.5", ".5", "5.", "3.1.4", "-3", "+3", "1e5", "1E-5", "-", "-x", "@x", ":x", "a b", "x#y", "a: b", ""];
+    expect(plain.map(written)).to.deep.equal(plain);
+    expect(quoted.map(written)).to.deep.equal(quoted.map((v) => JSON.stringify(v)));
+  });
+
+  it("turns an empty config into a block mapping, keeping what follows", () => {
+    const cases: [string, string][] = [
+      ["config:\n", "config:\n  a: v\n"],
+      ["config:", "config:\n  a: v\n"],
+      ["config: {}\n", "config:\n  a: v\n"],
+      ["config: {}", "config:\n  a: v\n"],
+      ["config:\nencryptionsalt: x\n", "config:\n  a: v\nencryptionsalt: x\n"],
+      ["# c\nconfig:   \nsalt: 1\n", "# c\nconfig:\n  a: v\nsalt: 1\n"],
+      ["encryptionsalt: x", "encryptionsalt: x\nconfig:\n  a: v\n"],
+      ["", "config:\n  a: v\n"],
+    ];
+    expect(cases.map(([before]) => [before, setStackValue(before, "a", "v")])).to.deep.equal(cases);
+  });
+
+  it("writes a map of images on its key's line, whatever form the old value had", () => {
+    const images = { default: "r1", worker: "r2" };
+    const cases: [string, string][] = [
+      ["config:\n  a: x\n  b: y\n", `config:\n  a: {"default": "r1", "worker": "r2"}\n  b: y\n`],
+      ["config:\n  a:\n    default: r0\n  b: y\n", `config:\n  a: {"default": "r1", "worker": "r2"}\n  b: y\n`],
+      ["config:\n  a:\n    default: r0", `config:\n  a: {"default": "r1", "worker": "r2"}`],
+      ["config:\n  a: {default: r0} # c\n  b: y\n", `config:\n  a: {"default": "r1", "worker": "r2"} # c\n  b: y\n`],
+      [`config:\n  "a" :   x\n`, `config:\n  "a" : {"default": "r1", "worker": "r2"}\n`],
+    ];
+    expect(cases.map(([before]) => [before, setStackValue(before, "a", images)])).to.deep.equal(cases);
+  });
+
+  it("removes one entry's lines, every other byte stays", () => {
+    const cases: [string, string, string][] = [
+      ["config:\n  a: x\n  b: y\n  c: z\n", "b", "config:\n  a: x\n  c: z\n"],
+      ["config:\n  a: x\n  b: y", "b", "config:\n  a: x\n"],
+      ["config:\n  a:\n    d: 1\n    e: 2\n  b: y\n", "a", "config:\n  b: y\n"],
+      ["config:\n  a: x # kept\n  b: y # gone\n", "b", "config:\n  a: x # kept\n"],
+      ["config:\n  a: x\n", "q", "config:\n  a: x\n"],
+      ["salt: 1\n", "q", "salt: 1\n"],
+    ];
+    expect(cases.map(([before, key]) => [before, key, removeStackValue(before, key)])).to.deep.equal(cases);
+    expect(() => removeStackValue("config: [\n", "q")).to.throw("the stack file is not valid YAML");
+  });
+
+  it("switches between one image and several in the old entry's place", () => {
+    const cases: [string, Record<string, string>, string][] = [
+      ["config:\n  x: 1\n  ferry:imageRef: r0 # pinned\n  y: 2\n", { default: "r1", worker: "r2" }, `config:\n  x: 1\n  ferry:imageRefs: {"default": "r1", "worker": "r2"} # pinned\n  y: 2\n`],
+      ["config:\n  x: 1\n  ferry:imageRefs:\n    default: r1\n    worker: r2\n  y: 2\n", { default: "r3" }, "config:\n  x: 1\n  ferry:imageRef: r3\n  y: 2\n"],
+      ["config:\n  x: 1\n  ferry:imageRefs: {default: r1}\n", { default: "r3" }, "config:\n  x: 1\n  ferry:imageRef: r3\n"],
+      ["config:\n  x: 1\n", { default: "r3" }, "config:\n  ferry:imageRef: r3\n  x: 1\n"],
+      ["config:\n  ferry:imageRefs: {default: r1, worker: r2}\n", { default: "r3", worker: "r4" }, `config:\n  ferry:imageRefs: {"default": "r3", "worker": "r4"}\n`],
+    ];
+    expect(cases.map(([before, set]) => [before, set, setStackImages(before, set)])).to.deep.equal(cases);
   });
 
   it("refuses what it cannot edit as one value", () => {
