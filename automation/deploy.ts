@@ -162,9 +162,10 @@ export async function deploy(ports: Ports, req: DeployRequest): Promise<DeployRe
   // 1. Refusals that need nothing but the files, before anything changes.
   const images = parseImages(ref, "the image to deploy");
   const config = targetConfig(ports, stack);
-  const previousRef = config.images ? imageSetText(config.images) : undefined;
-  const base = { stack, ref, previousRef, generation: req.generation, warnings: [] as string[] };
-  if (config.build) throw new RefusedError(`stack "${stack}" builds its own image (ferry:build is true); promotion targets stacks that run ferry:imageRef`);
+  // A valid stack file that does not build pins the images it runs: that is what a failure restores.
+  if (config.build || !config.images) throw new RefusedError(`stack "${stack}" builds its own image (ferry:build is true); promotion targets stacks that run ferry:imageRef`);
+  const previousRef = imageSetText(config.images);
+  const base: Base = { stack, ref, previousRef, generation: req.generation, warnings: [] as string[] };
   // Every target the stack's services run comes from the same promotion: a partial set is refused.
   const needed = [...new Set(config.services.map((s) => targetKey(s.target)))];
   const missing = needed.filter((t) => images[t] === undefined);
@@ -201,7 +202,7 @@ export async function deploy(ports: Ports, req: DeployRequest): Promise<DeployRe
   }
 }
 
-type Base = Omit<DeployResult, "outcome" | "exitCode">;
+type Base = Omit<DeployResult, "outcome" | "exitCode" | "previousRef"> & { previousRef: string };
 
 async function deployHoldingLease(
   ports: Ports,
@@ -219,7 +220,7 @@ async function deployHoldingLease(
   try {
     let changes: ChangeSummary;
     try {
-      step("set-config", `${isSingle(images) ? "ferry:imageRef" : "ferry:imageRefs"} of ${stack}: ${base.previousRef ?? "(none)"} → ${ref}`);
+      step("set-config", `${isSingle(images) ? "ferry:imageRef" : "ferry:imageRefs"} of ${stack}: ${base.previousRef} → ${ref}`);
       step("preview", `previewing ${stack}`);
       changes = await ports.stacks.preview(stack, { ...engine, signal: req.signal, force: req.force });
       step("preview", describeChanges(changes));
@@ -359,9 +360,8 @@ async function restoreAfterFailure(ports: Ports, req: DeployRequest, base: Base,
   const { stack } = req;
   const step = (s: Step, message: string) => req.onEvent?.({ kind: "step", stack, step: s, message });
   step("update", `update of ${stack} failed: ${error}`);
-  if (req.restore === false || !base.previousRef) {
-    const why = req.restore === false ? "restore was turned off" : "the stack had no previous image";
-    step("restore", `not restoring: ${why}; ${ports.files.relativePath(stack)} still says ${base.previousRef ?? "(none)"}, the stack may run parts of ${req.ref}`);
+  if (req.restore === false) {
+    step("restore", `not restoring: restore was turned off; ${ports.files.relativePath(stack)} still says ${base.previousRef}, the stack may run parts of ${req.ref}`);
     const outcome: Outcome = "failed";
     return { ...base, outcome, exitCode: exitCodeFor(outcome), error };
   }
