@@ -5,7 +5,8 @@
  */
 import { expect } from "chai";
 import { createFerry } from "../automation";
-import { exitCodeFor, messages, nextGeneration, parseMessage, releases, rollbackTarget, scanGate } from "../automation/decisions";
+import { exitCodeFor, messages, nextGeneration, parseImageRef, parseImages, parseMessage, releases, rollbackTarget, runningImages, scanGate, shortDigest } from "../automation/decisions";
+import { sourceImages } from "../automation/promote";
 import { describeChanges } from "../automation/deploy";
 import * as os from "os";
 import { NotStartedError, OperationFailedError, PromotionRunningError, RefusedError, StackLockedError } from "../automation/errors";
@@ -103,6 +104,91 @@ describe("automation", () => {
       expect(scanGate({ counts: { CRITICAL: 1 }, images: 2 }, { allowCritical: true }).pass).to.equal(true);
       const unreadable = scanGate(new Error("the scan of sha256:… is IN_PROGRESS"), { allowCritical: true });
       expect(unreadable).to.deep.equal({ pass: false, reason: "the image's scan findings cannot be read, and the scan gate is on, so it fails closed: the scan of sha256:… is IN_PROGRESS" });
+    });
+
+    describe("rollback targets, generations and images, case by case", () => {
+      // Generation 3 (c) runs; 2 (b) was restored once; 9 (e) failed; 1 (a).
+      const h = [update(messages.promote(ref("c"), "dev", 3)), update(messages.restore(ref("b"), "x")), update(messages.promote(ref("b"), "dev", 2)), update(messages.promote(ref("e"), "dev", 9), "failed"), update(messages.promote(ref("a"), "dev", 1))];
+      const all = releases(h);
+      const outcome = (f: () => { generation: number } | unknown) => {
+        try {
+          const r = f();
+          return typeof r === "object" && r !== null && "generation" in r ? (r as { generation: number }).generation : r;
+        } catch (err) {
+          return (err as Error).message;
+        }
+      };
+      const gens = "(generations: 3, 2, 1)";
+      const cases: [string | undefined, string | number | undefined, number | string][] = [
+        [ref("c"), undefined, 2],
+        [ref("b"), undefined, 1],
+        [ref("a"), undefined, `stack "staging" runs generation 1; there is no earlier generation to roll back to ${gens}`],
+        [ref("f"), undefined, 3], // running something that is not a release: the newest release
+        [undefined, undefined, 3],
+        [ref("c"), 2, 2],
+        [ref("c"), "2", 2],
+        [ref("c"), "7", `stack "staging" has no generation 7 ${gens}`],
+        [ref("c"), `sha256:${"b".repeat(64)}`, 2],
+        [ref("c"), ref("a"), 1],
+        [ref("c"), `sha256:${"f".repeat(64)}`, `sha256:${"f".repeat(64)} is not a release of stack "staging"; promote it instead ${gens}`],
+        [ref("c"), "latest", `--to "latest" is neither a generation number nor a digest (sha256:<64 hex>)`],
+        [ref("c"), "2x", `--to "2x" is neither a generation number nor a digest (sha256:<64 hex>)`],
+        [ref("c"), `x sha256:${"a".repeat(64)} y`, `--to "x sha256:${"a".repeat(64)} y" is neither a generation number nor a digest (sha256:<64 hex>)`],
+      ];
+      it("rollback: the generation before the running one, a number, or a digest of a release", () => {
+        expect(all.map((r) => r.generation)).to.deep.equal([3, 2, 1]);
+        expect(cases.map(([running, to]) => [running, to, outcome(() => rollbackTarget("staging", all, running, to))])).to.deep.equal(cases);
+        expect(outcome(() => rollbackTarget("staging", [], ref("c")))).to.equal(`stack "staging" has no releases to roll back to (Ferry has not promoted to it yet)`);
+      });
+
+      it("next generation: above history and the remembered tag, a tag that is not a number is ignored", () => {
+        const remembered: [string | undefined, number][] = [[undefined, 4], ["", 4], ["7", 8], ["x7", 4], ["7x", 4], ["12", 13], ["2", 4]];
+        expect(remembered.map(([r]) => [r, nextGeneration(h, r)])).to.deep.equal(remembered);
+      });
+
+      it("what a stack runs and what it offers for promotion, from its outputs", () => {
+        const running: [Record<string, unknown>, unknown][] = [
+          [{ imageRefs: { default: ref("a") }, imageRef: ref("b") }, { default: ref("a") }],
+          [{ imageRefs: {}, imageRef: ref("b") }, { default: ref("b") }],
+          [{ imageRefs: [ref("a")], imageRef: ref("b") }, { default: ref("b") }],
+          [{ imageRefs: null, imageRef: ref("b") }, { default: ref("b") }],
+          [{ imageRef: 3 }, undefined],
+          [{}, undefined],
+        ];
+        expect(running.map(([o]) => [o, runningImages(o)])).to.deep.equal(running);
+        const notAMap = `stack "dev" has an imageRefs output that is not a map of target to image`;
+        const offered: [Record<string, unknown>, unknown][] = [
+          [{ imageRefs: { default: ref("a"), worker: ref("b") } }, { default: ref("a"), worker: ref("b") }],
+          [{ imageRef: ref("b") }, { default: ref("b") }],
+          [{ imageRefs: {} }, notAMap],
+          [{ imageRefs: [ref("a")] }, notAMap],
+          [{ imageRefs: "x" }, notAMap],
+          [{ imageRefs: null }, notAMap],
+          [{}, `stack "dev" has no imageRef output to promote`],
+          [{ imageRef: "ferry:latest" }, `the image of target "default" of "dev" is "ferry:latest", not an image pinned by digest (<repository>@sha256:<64 hex>)`],
+        ];
+        expect(offered.map(([o]) => [o, outcome(() => sourceImages("dev", o))])).to.deep.equal(offered);
+      });
+
+      it("image references: only digests, said plainly", () => {
+        const pinned = "not an image pinned by digest (<repository>@sha256:<64 hex>)";
+        expect(outcome(() => parseImages(3, "the image"))).to.equal(`the image is 3, ${pinned}`);
+        expect(outcome(() => parseImages("x", "the image"))).to.equal(`the image: "x" is ${pinned}`);
+        expect(outcome(() => parseImageRef(3, "the image"))).to.equal(`the image is 3, ${pinned}`);
+        expect(parseImageRef(ref("a"), "x")).to.deep.equal({ repository: REPO, digest: `sha256:${"a".repeat(64)}` });
+        expect([shortDigest(`sha256:${"a".repeat(64)}`), shortDigest(`xsha256:${"a".repeat(64)}`)]).to.deep.equal(["a".repeat(12), "xsha256:aaaa"]);
+      });
+
+      it("scan gate notes and refusals, word for word", () => {
+        const gate = (counts: Record<string, number>, allowCritical: boolean) => scanGate({ images: 2, counts } as never, { allowCritical });
+        expect([gate({ HIGH: 1, LOW: 0 }, false), gate({}, false), gate({ CRITICAL: 1 }, false), gate({ CRITICAL: 2, HIGH: 1 }, false), gate({ CRITICAL: 2, HIGH: 1 }, true)]).to.deep.equal([
+          { pass: true, note: "scan findings over 2 platform image(s): 1 HIGH" },
+          { pass: true, note: "scan findings over 2 platform image(s): none" },
+          { pass: false, reason: "the image has 1 CRITICAL finding (1 CRITICAL); fix them, or pass --allow-critical to promote anyway" },
+          { pass: false, reason: "the image has 2 CRITICAL findings (2 CRITICAL, 1 HIGH); fix them, or pass --allow-critical to promote anyway" },
+          { pass: true, note: "scan findings over 2 platform image(s): 2 CRITICAL, 1 HIGH (CRITICAL allowed by --allow-critical)" },
+        ]);
+      });
     });
 
     it("maps outcomes to exit codes", () => {
