@@ -6,6 +6,8 @@
  */
 import { expect } from "chai";
 import { ConfigError, parseConfig } from "../config";
+import { readAwsAccess } from "../config/awsAccess";
+import { formatProblem, Reader } from "../config/reader";
 import { FerryConfig } from "../config/types";
 
 const DIGEST = "a".repeat(64);
@@ -426,4 +428,78 @@ describe("config patterns match whole values", () => {
       for (const bad of a.bad) expect(problemsFor(make(bad)), JSON.stringify(bad)).not.to.deep.equal([]);
     });
   }
+});
+
+describe("reading values as config arrives (structured values, and top-level values as text)", () => {
+  const read = (f: (r: Reader) => unknown) => {
+    const r = new Reader(new Set(["ferry:token"]));
+    return { value: f(r), problems: r.problems.map(formatProblem) };
+  };
+  it("integers and numbers: numbers, or text that is exactly one", () => {
+    const integers: [unknown, unknown][] = [[5, 5], ["5", 5], [" 5 ", 5], ["-3", -3], ["5x", undefined], ["x5", undefined], ["5.5", undefined], [5.5, undefined], ["12", 12], ["", undefined], [true, undefined]];
+    expect(integers.map(([v]) => [v, read((r) => r.integer("k", v, -10, 20)).value])).to.deep.equal(integers);
+    const numbers: [unknown, unknown][] = [[5.5, 5.5], ["5.5", 5.5], [" 0.25 ", 0.25], ["-1.5", -1.5], ["5.", undefined], [".5", undefined], ["5.5x", undefined], ["x5.5", undefined], ["1e1", undefined], [Infinity, undefined], ["15", 15]];
+    expect(numbers.map(([v]) => [v, read((r) => r.number("k", v, -10, 20)).value])).to.deep.equal(numbers);
+    expect(read((r) => r.integer("k", 21, -10, 20)).problems).to.deep.equal(["k: got 21; an integer from -10 to 20"]);
+    expect(read((r) => r.number("k", -10.5, -10, 20)).problems).to.deep.equal(["k: got -10.5; a number from -10 to 20"]);
+  });
+
+  it("shows what was given as it was written: numbers and booleans plain, text quoted, secrets never, long values cut", () => {
+    const shown = (key: string, v: unknown) => read((r) => r.report(key, v, "x")).problems[0];
+    expect([shown("k", "12"), shown("k", "-1.5"), shown("k", "true"), shown("k", "1.5.2"), shown("k", "1."), shown("k", "yes"), shown("k", 3), shown("k", undefined), shown("ferry:token.a", "s3cr3t")]).to.deep.equal([
+      "k: got 12; x", "k: got -1.5; x", "k: got true; x", `k: got "1.5.2"; x`, `k: got "1."; x`, `k: got "yes"; x`, "k: got 3; x", "k: got (missing); x", "ferry:token.a: got [secret]; x",
+    ]);
+    expect(shown("k", "a".repeat(198))).to.equal(`k: got "${"a".repeat(198)}"; x`);
+    expect(shown("k", "a".repeat(199))).to.equal(`k: got "${"a".repeat(196)}...; x`);
+  });
+
+  it("names the closest known key within two edits, and every known key", () => {
+    const unknown = (key: string) => read((r) => r.unknownKey(key, 1, ["memory", "cpu", "port"])).problems[0];
+    expect([unknown("s.memroy"), unknown("ferry:memory2"), unknown("s.cpuu"), unknown("s.potr"), unknown("s.xyz"), unknown("s.MEMORY"), unknown("s.memoryxyz")]).to.deep.equal([
+      `s.memroy: got 1; unknown key (did you mean "memory"?); known keys: memory, cpu, port`,
+      `ferry:memory2: got 1; unknown key (did you mean "memory"?); known keys: memory, cpu, port`,
+      `s.cpuu: got 1; unknown key (did you mean "cpu"?); known keys: memory, cpu, port`,
+      `s.potr: got 1; unknown key (did you mean "port"?); known keys: memory, cpu, port`,
+      `s.xyz: got 1; unknown key; known keys: memory, cpu, port`,
+      `s.MEMORY: got 1; unknown key (did you mean "memory"?); known keys: memory, cpu, port`,
+      `s.memoryxyz: got 1; unknown key; known keys: memory, cpu, port`,
+    ]);
+    // The nearest wins, not the first within two edits.
+    expect(read((r) => r.unknownKey("a.abxz", 1, ["abcd", "abxy"])).problems[0]).to.contain(`did you mean "abxy"?`);
+    expect(read((r) => r.unknownKey("a.abcz", 1, ["abcd", "abxy"])).problems[0]).to.contain(`did you mean "abcd"?`);
+  });
+
+  it("strings, choices, objects and lists say what they wanted", () => {
+    expect([
+      read((r) => r.string("k", "", {})).problems,
+      read((r) => r.string("k", "b", { pattern: /^a$/ })).problems,
+      read((r) => r.oneOf("k", "c", ["a", "b"])).problems,
+      read((r) => r.oneOf("k", 1, ["a", "1"])).problems,
+      read((r) => r.anyObject("k", [1])).problems,
+      read((r) => r.anyObject("k", null)).problems,
+      read((r) => r.list("k", "a")).problems,
+    ]).to.deep.equal([["k: got \"\"; a non-empty string"], ["k: got \"b\"; a string matching /^a$/"], [`k: got "c"; one of "a", "b"`], [`k: got 1; one of "a", "1"`], ["k: got [1]; an object (a YAML mapping)"], ["k: got null; an object (a YAML mapping)"], [`k: got "a"; a list`]]);
+  });
+});
+
+describe("the stack's AWS access, case by case", () => {
+  it("reads role durations as pulumi-aws writes them, and ignores what it cannot read", () => {
+    const duration = (d: unknown) => readAwsAccess({ "aws:assumeRoles": JSON.stringify([{ roleArn: "arn:aws:iam::1:role/r", duration: d }]) }).assumeRoles[0].durationSeconds;
+    const cases: [unknown, number | undefined][] = [["1h", 3600], ["15m", 900], ["900s", 900], ["1h30m", 5400], ["1h2m3s", 3723], ["2m3s", 123], ["", undefined], ["1d", undefined], ["x1h", undefined], ["1hx", undefined], ["m", undefined], [900, undefined]];
+    expect(cases.map(([d]) => [d, duration(d)])).to.deep.equal(cases);
+  });
+
+  it("keeps only well-formed roles, strings in file lists, an ECS endpoint, and static keys only as a pair", () => {
+    const access = readAwsAccess({
+      "aws:assumeRoles": JSON.stringify([null, { roleArn: 3 }, { roleArn: "arn:aws:iam::1:role/a", sessionName: 3, externalId: ["x"] }]),
+      "aws:sharedCredentialsFiles": JSON.stringify(["/c", 3]),
+      "aws:sharedConfigFiles": "not json",
+      "aws:endpoints": JSON.stringify([null, { ecs: 3 }, { ecs: "http://127.0.0.1:1" }]),
+      "aws:accessKey": "AKIA",
+    });
+    expect(access).to.deep.equal({ assumeRoles: [{ roleArn: "arn:aws:iam::1:role/a", sessionName: undefined, externalId: undefined, durationSeconds: undefined }], sharedCredentialsFiles: ["/c"], ecsEndpoint: "http://127.0.0.1:1" });
+    expect(readAwsAccess({ "aws:secretKey": "s" }).staticKeys).to.equal(undefined);
+    expect(readAwsAccess({ "aws:accessKey": "A", "aws:secretKey": "S", "aws:token": "T" }).staticKeys).to.deep.equal({ accessKeyId: "A", secretAccessKey: "S", sessionToken: "T" });
+    expect(readAwsAccess({ "aws:endpoints": JSON.stringify({ ecs: "x" }), "aws:assumeRoles": JSON.stringify({ roleArn: "x" }) })).to.deep.equal({ assumeRoles: [] });
+  });
 });

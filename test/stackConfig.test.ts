@@ -39,6 +39,30 @@ describe("stack config from the project's files", () => {
     expect(c.values["shop:services"]).to.contain("v1:def").and.not.to.equal(SECRET_PLACEHOLDER);
   });
 
+  it("tells an encrypted value from values that merely contain the word", () => {
+    const secret = (yaml: string) => stackConfigFromText(PROJECT, `config:\n  shop:x: ${yaml}\n`).secretKeys;
+    const cases: [string, string[]][] = [
+      ["{ secure: v1:abc }", ["shop:x"]],
+      ["[{ secure: v1:abc }]", ["shop:x"]],
+      ["{ a: { b: { secure: v1:abc } } }", ["shop:x"]],
+      ["{ secure: v1:abc, other: 1 }", []],
+      ["{ securely: yes }", []],
+      ["secure", []],
+      ["[secure]", []],
+      ["~", []],
+      ["{ a: ~ }", []],
+    ];
+    expect(cases.map(([yaml]) => [yaml, secret(yaml)])).to.deep.equal(cases);
+    expect(stackConfigFromText(PROJECT, "config:\n  shop:x: { secure: v1:abc, other: 1 }\n").values["shop:x"]).to.equal('{"secure":"v1:abc","other":1}');
+    expect(stackConfigFromText(PROJECT, "config:\n  shop:x:\n    secure: v1:abc\n").values["shop:x"]).to.equal("[secret]");
+  });
+
+  it("reads project-level values, defaults and bare values; leaves declarations without a value out", () => {
+    const project = "name: shop\nconfig:\n  a: 1\n  b:\n    value: [x]\n  c:\n    default: { k: v }\n  d:\n    type: string\n  e: null\n  ns:f: t\n";
+    expect(stackConfigFromText(project, "").values).to.deep.equal({ "shop:a": "1", "shop:b": '["x"]', "shop:c": '{"k":"v"}', "shop:e": "null", "ns:f": "t" });
+    expect(() => stackConfigFromText(PROJECT, "config: {a: 1\n")).to.throw(/^cannot read stack config the stack file: /);
+  });
+
   it("an empty stack file gives the project's defaults; a broken one says which file", () => {
     expect(stackConfigFromText(PROJECT, "").values).to.deep.equal({ "shop:build": "false", "shop:logRetentionDays": "30", "aws:region": "eu-west-1" });
     expect(() => stackConfigFromText(PROJECT, "config: {a: 1\n", "Pulumi.qa.yaml")).to.throw(/^cannot read stack config Pulumi\.qa\.yaml: /);
@@ -52,6 +76,8 @@ describe("stack config from the project's files", () => {
       fs.writeFileSync(path.join(dir, "Pulumi.prod.yaml"), "config:\n  shop:build: true\n");
       fs.writeFileSync(path.join(dir, "Pulumi.dev.yml"), "config: {}\n");
       fs.writeFileSync(path.join(dir, "Pulumi.yaml.bak"), "");
+      fs.writeFileSync(path.join(dir, "old-Pulumi.qa.yaml"), "");
+      fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml.orig"), "");
     });
 
     it("lists the stacks that have a file (.yaml or .yml), sorted", () => {
