@@ -503,3 +503,54 @@ describe("the stack's AWS access, case by case", () => {
     expect(readAwsAccess({ "aws:endpoints": JSON.stringify({ ecs: "x" }), "aws:assumeRoles": JSON.stringify({ roleArn: "x" }) })).to.deep.equal({ assumeRoles: [] });
   });
 });
+
+describe("Fargate task sizes at the edges of ECS's table", () => {
+  // ECS developer guide, "Task CPU and memory".
+  const sizes: [number, number, boolean][] = [
+    [256, 512, true], [256, 2048, true], [256, 3072, false],
+    [512, 1024, true], [512, 4096, true], [512, 5120, false],
+    [1024, 2048, true], [1024, 8192, true], [1024, 1024, false],
+    [2048, 4096, true], [2048, 16384, true], [2048, 17408, false], [2048, 3072, false],
+    [4096, 8192, true], [4096, 30720, true], [4096, 31744, false],
+    [8192, 16384, true], [8192, 20480, true], [8192, 61440, true], [8192, 17408, false], [8192, 65536, false],
+    [16384, 32768, true], [16384, 40960, true], [16384, 122880, true], [16384, 36864, false], [16384, 131072, false],
+  ];
+  it("accepts exactly the pairs in the table", () => {
+    expect(sizes.map(([cpu, memory]) => [cpu, memory, problemsFor(web({ cpu, memory })).length === 0])).to.deep.equal(sizes);
+  });
+  it("names the allowed memory for the CPU chosen", () => {
+    expect([2048, 4096, 8192, 16384].map((cpu) => problemsFor(web({ cpu, memory: 1 }))[0])).to.deep.equal([
+      "ferry:services.web.memory: got 1; for cpu 2048, memory (MiB) one of 4096..16384 in steps of 1024",
+      "ferry:services.web.memory: got 1; for cpu 4096, memory (MiB) one of 8192..30720 in steps of 1024",
+      "ferry:services.web.memory: got 1; for cpu 8192, memory (MiB) one of 16384..61440 in steps of 4096",
+      "ferry:services.web.memory: got 1; for cpu 16384, memory (MiB) one of 32768..122880 in steps of 8192",
+    ]);
+  });
+});
+
+describe("secrets and build arguments", () => {
+  it("take SSM parameter and Secrets Manager ARNs in any partition, nothing else", () => {
+    const arns: [string, boolean][] = [
+      ["arn:aws:ssm:eu-west-1:123456789012:parameter/app/db", true],
+      ["arn:aws-cn:ssm:cn-north-1:123456789012:parameter/db", true],
+      ["arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:db-AbC", true],
+      ["arn:aws:ssm:eu-west-1:12345678901:parameter/db", false],
+      ["arn:aws:ssm:eu-west-1:123456789012:parameter/", false],
+      ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:", false],
+      ["arn:aws:secretsmanager:eu-west-1:123456789012:db", false],
+      ["arn:aws1:ssm:eu-west-1:123456789012:parameter/db", false],
+      ["arn:aws:ssm:EU:123456789012:parameter/db", false],
+      ["arn:aws:s3:::bucket/db", false],
+      ["xarn:aws:ssm:eu-west-1:123456789012:parameter/db", false],
+      ["arn:aws:ssm:eu-west-1:123456789012:parameter/db\nx", false],
+    ];
+    expect(arns.map(([arn]) => [arn, problemsFor(web({ secrets: { DB: arn } })).length === 0])).to.deep.equal(arns);
+  });
+  it("build arguments: strings, numbers and booleans, as text", () => {
+    expect(parse(building({ buildArgs: { A: "x", B: 2, C: false } })).image.buildArgs).to.deep.equal({ A: "x", B: "2", C: "false" });
+    expect(problemsFor(building({ buildArgs: { A: null, B: ["x"] } }))).to.deep.equal([
+      "ferry:image.buildArgs.A: got null; a string, number or boolean",
+      `ferry:image.buildArgs.B: got ["x"]; a string, number or boolean`,
+    ]);
+  });
+});
