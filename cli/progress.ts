@@ -8,7 +8,28 @@ import { Terminal } from "./terminal";
 
 const CHANGING = ["create", "update", "replace", "delete", "create-replacement", "delete-replaced"];
 
+/**
+ * What a person sees of an engine diagnostic, or nothing. The real engine streams every SDK debug log
+ * as a diagnostic of severity "debug" (one of them carries a dynamic provider's whole source): never
+ * shown. Errors and warnings are; of the info lines only the deployment check's progress, which a
+ * provider's `log.info` sends as "info: [runtime] deployment check: …" with no resource. Those
+ * prefixes go, and so does the engine's closing "update failed" when the real error was said.
+ */
+export function diagnosticLine(d: { severity?: string; message?: string }): string | undefined {
+  if (d.severity !== "error" && d.severity !== "warning" && d.severity !== "info") return undefined;
+  const text = (d.message ?? "")
+    .trim()
+    .replace(/^(error|warning|info): /, "")
+    .replace(/^\[runtime\] /, "")
+    .trim();
+  if (!text) return undefined;
+  if (d.severity === "info") return /^deployment check: /.test(text) ? text : undefined;
+  if (d.severity === "error" && /^update failed$/.test(text)) return undefined;
+  return `${d.severity}: ${text}`;
+}
+
 export function progress(term: Terminal, tty: boolean): EventSink & { done(): void } {
+  const lastDiagnostic = new Map<string, string>();
   let transient = false;
   const clear = () => {
     if (transient) term.err("\r\x1b[2K");
@@ -38,9 +59,11 @@ export function progress(term: Terminal, tty: boolean): EventSink & { done(): vo
     } else if (ev.resOpFailedEvent?.metadata) {
       const m = ev.resOpFailedEvent.metadata;
       line(`  [${stack}] FAILED ${m.op ?? ""} ${m.type ?? ""} ${name(m.urn)}`);
-    } else if (ev.diagnosticEvent && (ev.diagnosticEvent.severity === "error" || ev.diagnosticEvent.severity === "warning" || /deployment check/.test(ev.diagnosticEvent.message ?? ""))) {
-      const text = (ev.diagnosticEvent.message ?? "").trim();
-      if (text) line(`  [${stack}] ${ev.diagnosticEvent.severity}: ${text}`);
+    } else if (ev.diagnosticEvent) {
+      const shown = diagnosticLine(ev.diagnosticEvent);
+      // The same line again (the engine repeats some diagnostics) is said once.
+      if (shown && shown !== lastDiagnostic.get(stack)) line(`  [${stack}] ${shown}`);
+      if (shown) lastDiagnostic.set(stack, shown);
     }
   };
   return Object.assign(sink, { done: clear });

@@ -13,7 +13,9 @@ import { CliOptions, PulumiCli } from "./pulumiCli";
 export function cliErrorSummary(stderr: string): string {
   const lines = stderr.split("\n").map((l) => l.trim()).filter(Boolean);
   const errors = lines.filter((l) => /^error:/i.test(l)).map((l) => l.replace(/^error:\s*/i, ""));
-  return (errors.length ? errors : lines.slice(-3)).join("; ").slice(0, 2000) || "the Pulumi CLI failed without a message";
+  // A failed `up` ends with "error: update failed"; with the real error said, it adds nothing.
+  const said = errors.length > 1 ? errors.filter((e) => !/^update failed$/i.test(e)) : errors;
+  return (said.length ? said : lines.slice(-3)).join("; ").slice(0, 2000) || "the Pulumi CLI failed without a message";
 }
 
 /**

@@ -293,7 +293,13 @@ async function run(inv: Invocation): Promise<void> {
     events.write([{ preludeEvent: { config: {} } }, { resourcePreEvent: { metadata: { op: "update", urn, type: "aws:ecs/service:Service" } } }]);
     const hang = state.hangUp?.[stackName!];
     if (hang && (!hang.whenImageRef || hang.whenImageRef === ref)) {
-      events.write([{ diagnosticEvent: { severity: "info", message: `deployment check: ferry-${stackName}-web: in progress at SCALE_UP` } }]);
+      // As the real engine streams them: the SDK's debug log (with the check's serialized source) and the
+      // check's log line, prefixed and without a resource.
+      events.write([
+        { diagnosticEvent: { severity: "debug", message: "Serialized provider: exports.handler = function () { /* deployment check */ };\n" } },
+        { diagnosticEvent: { severity: "info", message: `info: [runtime] deployment check: ferry-${stackName}-web: in progress at SCALE_UP\n\n` } },
+        { diagnosticEvent: { severity: "debug", message: "Serialized provider: exports.handler = function () { /* deployment check */ };\n" } },
+      ]);
       await inv.interrupted(20000);
       // The engine waits for the steps in flight (dynamic providers ignore Cancel) before it stops.
       await sleep(Number(hang.cancelMillis || 0));
@@ -305,7 +311,8 @@ async function run(inv: Invocation): Promise<void> {
     if (failure && (!failure.whenImageRef || failure.whenImageRef === ref)) {
       events.write([
         { resOpFailedEvent: { metadata: { op: "update", urn, type: "pulumi-nodejs:dynamic/ferry:DeploymentCheck" } } },
-        { diagnosticEvent: { severity: "error", message: failure.message } },
+        { diagnosticEvent: { severity: "error", message: `error: ${failure.message}\n` } },
+        { diagnosticEvent: { severity: "error", message: "error: update failed\n" } },
         { summaryEvent: { resourceChanges: { update: 1 } } },
       ]);
       record("failed");
