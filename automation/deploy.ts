@@ -16,7 +16,7 @@ import { randomBytes } from "crypto";
 import { ConfigError, FerryConfig, parseConfig } from "../config";
 import { pointerTag, releaseTag } from "../lib/imageTags";
 import { DEFAULT_TARGET, ImageSet, imageSetText, isSingle, targetKey } from "../lib/imageSet";
-import { setStackImages } from "../lib/stackFile";
+import { cliRewriteOnly, setStackImages } from "../lib/stackFile";
 import { stackConfigFromText } from "../config/stackConfig";
 import { exitCodeFor, messages, Outcome, parseImageRef, parseImages, scanGate, shortDigest } from "./decisions";
 import { ExitCode, NotStartedError, OperationFailedError, PromotionRunningError, RefusedError, StackLockedError } from "./errors";
@@ -183,7 +183,14 @@ export async function deploy(ports: Ports, req: DeployRequest): Promise<DeployRe
   const holder = decideLease(decodeLease(await ports.stacks.tag(stack, LEASE_TAG)), me, alive, stack);
   if (!holder.take) throw new PromotionRunningError(stack, holder.holder, holder.hint);
   const dirty = await ports.repo.hasUncommittedChanges(file);
-  if (dirty) throw new RefusedError(`${file} has uncommitted changes; commit or discard them first (Ferry deploys what that file says, and Pulumi Deployments reads it from git)`);
+  if (dirty) {
+    // The Pulumi CLI's own rewrite (stack init: encryptionsalt, values as text) says the same as the commit.
+    const committed = await ports.repo.committedText(file);
+    if (committed === undefined || !cliRewriteOnly(committed, ports.files.read(stack))) {
+      throw new RefusedError(`${file} has uncommitted changes; commit or discard them first (Ferry deploys what that file says, and Pulumi Deployments reads it from git)`);
+    }
+    step("set-config", `${file} differs from its commit only by the Pulumi CLI's own rewrite (stack init: encryptionsalt, values as text); it goes in with the new image`);
+  }
   if (req.commit && dirty === undefined) throw new RefusedError(`--commit needs the project in a git work tree; ${file} is not in one`);
   if (config.promotion.scanGate) {
     step("scan-gate", `reading ECR scan findings of ${describeImages(images)}`);

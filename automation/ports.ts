@@ -86,6 +86,8 @@ export interface RegistryPort {
 export interface RepoPort {
   /** undefined when the project is not in a git work tree. */
   hasUncommittedChanges(path: string): Promise<boolean | undefined>;
+  /** The path's text as last committed (HEAD); undefined when it has none. */
+  committedText(path: string): Promise<string | undefined>;
   /** Commits exactly this path; returns the commit id. */
   commit(path: string, message: string): Promise<string>;
 }

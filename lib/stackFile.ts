@@ -3,7 +3,7 @@
  * diff: that value's text changes, every other byte stays (comments, order, quoting, the CLI's
  * `encryptionsalt`). Pure: text in, text out; the result is parsed back and checked.
  */
-import { isMap, isScalar, parseDocument, Scalar } from "yaml";
+import { isMap, isScalar, parse, parseDocument, Scalar } from "yaml";
 import { ImageSet, isSingle, DEFAULT_TARGET } from "./imageSet";
 
 /** A scalar as YAML text: plain where YAML reads it back as the same string, double-quoted otherwise. */
@@ -137,4 +137,38 @@ export function setStackImages(text: string, set: ImageSet): string {
     throw new Error(`replacing config.${other} with config.${key} would change other values of the stack file`);
   }
   return out;
+}
+
+/** Top-level keys the Pulumi CLI adds to a stack file for its secrets provider (`stack init`, first save). */
+const SECRETS_PROVIDER_KEYS = ["encryptionsalt", "secretsprovider", "encryptedkey"];
+
+/**
+ * Whether `working` differs from `committed` only the way the Pulumi CLI rewrites a stack file on its
+ * first save (`stack init` with passphrase secrets, `config set`): top-level config values written as
+ * strings (`90` → `"90"`) and its secrets provider's keys added (`encryptionsalt: v1:…`); comments,
+ * order and every other byte stay. Such a file says the same as its commit, so it does not block a
+ * deploy. Any other difference, a comment included, is a change.
+ */
+export function cliRewriteOnly(committed: string, working: string): boolean {
+  const added = (line: string) => {
+    const key = /^([a-z]+):/.exec(line)?.[1];
+    return key !== undefined && SECRETS_PROVIDER_KEYS.includes(key) && !new RegExp(`^${key}:`, "m").test(committed);
+  };
+  const before = committed.replace(/\n$/, "").split("\n");
+  const after = working.replace(/\n$/, "").split("\n").filter((l) => !added(l));
+  if (before.length !== after.length) return false;
+  return before.every((line, i) => line === after[i] || sameScalarEntry(line, after[i]));
+}
+
+/** `  key: 90` and `  key: "90"`: one config entry (indented two spaces), the same value as text. */
+function sameScalarEntry(a: string, b: string): boolean {
+  const entry = /^ {2}([^\s#][^:]*:[^:\s]*):\s+(\S.*)$/;
+  const [ma, mb] = [entry.exec(a), entry.exec(b)];
+  if (!ma || !mb || ma[1] !== mb[1]) return false;
+  try {
+    const [va, vb] = [parse(ma[2]), parse(mb[2])];
+    return va !== null && vb !== null && typeof va !== "object" && typeof vb !== "object" && String(va) === String(vb);
+  } catch {
+    return false;
+  }
 }

@@ -374,6 +374,24 @@ describe("automation", () => {
       expect(w.ports.repo.commits).to.deep.equal([{ path: "Pulumi.staging.yaml", message: `ferry: staging runs ${ref("d")} (generation 3)` }]);
     });
 
+    it("a stack file the Pulumi CLI rewrote at stack init does not block the promotion; a real edit does", async () => {
+      const w = world();
+      const committed = w.ports.files.read("staging");
+      w.ports.repo.committed.set("Pulumi.staging.yaml", committed);
+      w.ports.files.write("staging", `${committed.replace("ferry:logRetentionDays: 90", 'ferry:logRetentionDays: "90"')}encryptionsalt: v1:abc=\n`);
+      w.ports.repo.dirty.add("Pulumi.staging.yaml");
+      const result = await w.ferry.promote({ from: "dev", to: "staging", approve: yes, onEvent: w.onEvent });
+      expect(result.outcome).to.equal("deployed");
+      expect(w.events.map((e) => (e as { message?: string }).message)).to.include("Pulumi.staging.yaml differs from its commit only by the Pulumi CLI's own rewrite (stack init: encryptionsalt, values as text); it goes in with the new image");
+      expect(w.ports.files.read("staging")).to.contain("encryptionsalt: v1:abc=").and.contain(`ferry:imageRef: ${ref("d")}`);
+
+      const edited = world();
+      edited.ports.repo.committed.set("Pulumi.staging.yaml", edited.ports.files.read("staging"));
+      edited.ports.files.write("staging", `${edited.ports.files.read("staging")}encryptionsalt: v1:abc=\n`.replace("eu-west-1", "us-east-1"));
+      edited.ports.repo.dirty.add("Pulumi.staging.yaml");
+      expect((await refusal(edited.ferry.promote({ from: "dev", to: "staging", approve: yes }))).message).to.contain("Pulumi.staging.yaml has uncommitted changes");
+    });
+
     it("--commit outside a git work tree is refused before anything changes", async () => {
       const w = world();
       w.ports.repo.inRepo = false;

@@ -105,6 +105,17 @@ describe("automation contract (fake pulumi)", function () {
     expect(p.calls()).to.deep.equal([]);
   });
 
+  it("a stack file `pulumi stack init` rewrote (a salt, values as text) is promoted; the commit carries the salt and the image", async () => {
+    const p = project(twoStacks());
+    const committed = p.file("staging");
+    fs.writeFileSync(path.join(p.dir, "Pulumi.staging.yaml"), `${committed}encryptionsalt: v1:Zm9vYmFy:v1:abcdef==\n`);
+    const r = await p.ferry(["promote", "--from", "dev", "--to", "staging", "--yes", "--commit"]);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stderr).to.contain("differs from its commit only by the Pulumi CLI's own rewrite");
+    const diff = p.git("show", "--format=", "-U0", "HEAD", "--", "Pulumi.staging.yaml").split("\n").filter((l) => /^[-+][^-+]/.test(l));
+    expect(diff).to.deep.equal([`-  ferry:imageRef: ${ref("b")}`, `+  ferry:imageRef: ${ref("d")}`, "+encryptionsalt: v1:Zm9vYmFy:v1:abcdef=="]);
+  });
+
   it("an uncommitted stack file is refused before anything changes", async () => {
     const p = project(twoStacks());
     fs.appendFileSync(path.join(p.dir, "Pulumi.staging.yaml"), "# edited\n");

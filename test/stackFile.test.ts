@@ -1,7 +1,7 @@
 /** Editing one value of a stack file: that value's text changes, every other byte stays. */
 import { expect } from "chai";
 import { decideLease, decodeLease, encodeLease } from "../automation/lease";
-import { removeStackValue, setStackImages, setStackValue } from "../lib/stackFile";
+import { cliRewriteOnly, removeStackValue, setStackImages, setStackValue } from "../lib/stackFile";
 
 const OLD = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/ferry-dev@sha256:${"a".repeat(64)}`;
 const NEW = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/ferry-dev@sha256:${"c".repeat(64)}`;
@@ -79,6 +79,30 @@ describe("stack file edits", () => {
       ["config:\n  ferry:imageRefs: {default: r1, worker: r2}\n", { default: "r3", worker: "r4" }, `config:\n  ferry:imageRefs: {"default": "r3", "worker": "r4"}\n`],
     ];
     expect(cases.map(([before, set]) => [before, set, setStackImages(before, set)])).to.deep.equal(cases);
+  });
+
+  it("tells the Pulumi CLI's own rewrite of a stack file (stack init, first save) from a real change", () => {
+    const committed = `# staging\nconfig:\n  aws:region: eu-west-1\n  ferry:build: false\n  ferry:logRetentionDays: 90\n  ferry:services:\n    web: { port: 8080 }\n`;
+    const cases: [string, boolean][] = [
+      // What `pulumi stack init` writes with passphrase secrets: values as text, a salt.
+      [`# staging\nconfig:\n  aws:region: eu-west-1\n  ferry:build: "false"\n  ferry:logRetentionDays: "90"\n  ferry:services:\n    web: { port: 8080 }\nencryptionsalt: v1:abc=\n`, true],
+      [`${committed}encryptionsalt: v1:abc=\n`, true],
+      [`${committed}secretsprovider: awskms://alias/x\nencryptedkey: abc\n`, true],
+      [committed.replace("90", '"90"'), true],
+      // Anything that says something else is a change.
+      [committed.replace("90", "30"), false],
+      [committed.replace("port: 8080", 'port: "8080"'), false],
+      [`${committed}  ferry:architecture: x86_64\n`, false],
+      [committed.replace("  ferry:build: false\n", ""), false],
+      [`${committed}backend: x\n`, false],
+      [`${committed}# edited\n`, false],
+      [committed.replace("# staging", "# prod"), false],
+      ["config: {a: 1\n", false],
+      ["[1, 2]\n", false],
+    ];
+    expect(cases.map(([working]) => [working, cliRewriteOnly(committed, working)])).to.deep.equal(cases);
+    // A salt that changed is not the CLI's first save.
+    expect(cliRewriteOnly(`${committed}encryptionsalt: v1:abc=\n`, `${committed}encryptionsalt: v1:xyz=\n`)).to.equal(false);
   });
 
   it("refuses what it cannot edit as one value", () => {

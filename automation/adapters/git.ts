@@ -22,6 +22,15 @@ export class GitRepo implements RepoPort {
     return stdout.trim() !== "";
   }
 
+  async committedText(file: string): Promise<string | undefined> {
+    try {
+      // "./" names the path relative to the project directory, not the repository's root.
+      return (await this.git("show", `HEAD:./${file}`)).stdout;
+    } catch {
+      return undefined;
+    }
+  }
+
   async commit(file: string, message: string): Promise<string> {
     await this.git("add", "--", file);
     // `commit -- <path>` commits only that path, whatever else is staged.

@@ -152,6 +152,11 @@ export class MemoryRepo implements RepoPort {
   async hasUncommittedChanges(p: string) {
     return this.inRepo ? this.dirty.has(p) : undefined;
   }
+  /** What HEAD holds of a path, for a test to set. */
+  committed = new Map<string, string>();
+  async committedText(p: string) {
+    return this.committed.get(p);
+  }
   async commit(p: string, message: string) {
     this.commits.push({ path: p, message });
     return "abc123def456";
