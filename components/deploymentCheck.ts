@@ -7,9 +7,10 @@
  * either changes. Under the offline plan and in tests it is declared but never runs (the mock
  * runtime never calls providers).
  */
+import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import { EcsDeployments } from "../aws/ecs";
-import { watchDeployment } from "../lib/deploymentWatch";
+import { cancelRequested, watchDeployment } from "../lib/deploymentWatch";
 
 // ---------------------------------------------------------------------------------------------
 // Args
@@ -62,6 +63,7 @@ async function check(inputs: CheckInputs): Promise<void> {
     since: new Date(started - LOOKBACK_MS),
     timeoutMs: inputs.timeoutMinutes * 60 * 1000,
     onProgress: (message) => pulumi.log.info(`deployment check: ${message}`),
+    cancelled: () => cancelRequested(process.env, fs.existsSync),
   });
 }
 

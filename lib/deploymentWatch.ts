@@ -155,6 +155,22 @@ export interface WatchOptions {
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
   onProgress?: (message: string) => void;
+  /** Why the watch must stop now (the update was interrupted), or undefined; asked at least every second. */
+  cancelled?: () => string | undefined;
+}
+
+/**
+ * The environment variable naming a file whose existence means "the update was interrupted". The
+ * engine does not pass its cancel on to dynamic providers (a running check would hold a cancelled
+ * update for as long as ECS takes), so Ferry's CLI adapter makes this file on Ctrl-C and the check,
+ * which inherits the CLI's environment, stops within a second.
+ */
+export const CANCEL_FILE_ENV = "FERRY_CANCEL_FILE";
+
+/** The check's stop reason when the file named by FERRY_CANCEL_FILE exists. */
+export function cancelRequested(env: Record<string, string | undefined>, exists: (file: string) => boolean): string | undefined {
+  const file = env[CANCEL_FILE_ENV];
+  return file && exists(file) ? "the update was interrupted" : undefined;
 }
 
 /**
@@ -182,6 +198,16 @@ export async function watchDeployment(o: WatchOptions): Promise<Verdict> {
     if (now() >= deadline) {
       throw deploymentFailure(verdict, `${o.service}: deployment did not finish within ${Math.round(o.timeoutMs / 60000)} min; last state: ${message}`);
     }
-    await sleep(Math.min(o.pollMs ?? 15000, Math.max(0, deadline - now())));
+    // Wait for the next poll in slices of at most a second, so an interrupt is noticed at once.
+    const until = now() + Math.min(o.pollMs ?? 15000, Math.max(0, deadline - now()));
+    for (let left = until - now(); left > 0; left = until - now()) {
+      const why = o.cancelled?.();
+      if (why) {
+        const err = new Error(`${o.service}: the deployment check stopped: ${why}; ECS goes on with the deployment until the next update replaces it (last state: ${message})`);
+        err.name = "DeploymentCheckCancelled";
+        throw err;
+      }
+      await sleep(Math.min(1000, left));
+    }
   }
 }

@@ -14,9 +14,10 @@ import {
 import { expect } from "chai";
 import * as fs from "fs";
 import Module from "module";
+import * as os from "os";
 import * as path from "path";
 import { EcsDeployments } from "../aws/ecs";
-import { isDeploymentFailure, watchDeployment } from "../lib/deploymentWatch";
+import { cancelRequested, isDeploymentFailure, watchDeployment } from "../lib/deploymentWatch";
 import { PROJECT_DIR } from "../plan/run";
 import { runStack } from "./harness";
 import { FIXTURES } from "./support/paths";
@@ -108,6 +109,37 @@ describe("deployment check", () => {
     expect(list.createdAt?.after?.toISOString()).to.equal("2026-11-23T09:00:00.000Z");
   });
 
+  it("stops within a second of an interrupt, naming the last state; asks again at every slice of the wait", async () => {
+    const scenario = load("in-progress-at-timeout.json");
+    serve(ecs, scenario.polls);
+    const start = Date.parse("2026-11-23T10:00:30Z");
+    let clock = start;
+    let asked = 0;
+    const err = await watchDeployment({
+      reader: new EcsDeployments(new ECSClient({ region: "eu-west-1" })),
+      cluster: "ferry-prod",
+      service: "ferry-prod-web",
+      taskDefinition: scenario.taskDefinition,
+      since: new Date("2026-11-23T09:00:00Z"),
+      timeoutMs: 30 * 60000,
+      pollMs: 15000,
+      now: () => clock,
+      sleep: async (ms) => void (clock += ms),
+      cancelled: () => (++asked, clock - start >= 3500 ? "the update was interrupted" : undefined),
+    }).then(() => undefined, (e: Error) => e);
+    expect(err?.name).to.equal("DeploymentCheckCancelled");
+    expect(err?.message).to.match(/^ferry-prod-web: the deployment check stopped: the update was interrupted; ECS goes on with the deployment until the next update replaces it \(last state: .+\)$/);
+    expect(clock - start).to.equal(4000);
+    expect(asked).to.equal(5);
+  });
+
+  it("reads an interrupt from the file FERRY_CANCEL_FILE names", () => {
+    const exists = (f: string) => f === "/tmp/there";
+    expect([cancelRequested({}, exists), cancelRequested({ FERRY_CANCEL_FILE: "" }, exists), cancelRequested({ FERRY_CANCEL_FILE: "/tmp/gone" }, exists), cancelRequested({ FERRY_CANCEL_FILE: "/tmp/there" }, exists)]).to.deep.equal([
+      undefined, undefined, undefined, "the update was interrupted",
+    ]);
+  });
+
   describe("as serialized into the deployment", function () {
     this.timeout(30000);
     let provider: { create(inputs: object): Promise<{ id: string }> };
@@ -136,6 +168,22 @@ describe("deployment check", () => {
       const scenario = load("completed.json");
       serve(ecs, [scenario.polls[2]]);
       expect((await provider.create(inputs(scenario))).id).to.equal("ferry-prod-web:8");
+    });
+
+    it("stops at once when Ferry was interrupted (its cancel file exists), though ECS still deploys", async () => {
+      const scenario = load("in-progress-at-timeout.json");
+      serve(ecs, scenario.polls);
+      const file = path.join(os.tmpdir(), `ferry-cancel-test-${process.pid}`);
+      fs.writeFileSync(file, "interrupted\n");
+      process.env.FERRY_CANCEL_FILE = file;
+      try {
+        // Not the timeout (a minute): the interrupt, noticed before the first wait.
+        const err = await provider.create(inputs(scenario)).then(() => undefined, (e: Error) => e);
+        expect(err?.message).to.contain("the deployment check stopped: the update was interrupted");
+      } finally {
+        delete process.env.FERRY_CANCEL_FILE;
+        fs.rmSync(file, { force: true });
+      }
     });
 
     it("fails the update with ECS's reason when the deployment was rolled back", async () => {

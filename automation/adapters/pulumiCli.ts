@@ -8,7 +8,12 @@
  * LocalWorkspace takes it as its `pulumiCommand`.
  */
 import { spawn } from "child_process";
+import { randomBytes } from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import * as semver from "semver";
+import { CANCEL_FILE_ENV } from "../../lib/deploymentWatch";
 import { NotStartedError } from "../errors";
 
 /** What the Automation API expects back from a command (its own internal class, so its errors classify it). */
@@ -89,13 +94,21 @@ export class PulumiCli {
     signal?: AbortSignal,
   ): Promise<CommandResult> {
     if (!args.includes("--non-interactive")) args.push("--non-interactive");
-    const env = { ...this.env, ...additionalEnv, PULUMI_AUTOMATION_API: "true" };
+    // The engine does not pass a cancel on to dynamic providers: the deployment check watches this
+    // file instead (components/deploymentCheck.ts), made when this command is interrupted.
+    const cancelFile = path.join(os.tmpdir(), `ferry-cancel-${process.pid}-${randomBytes(4).toString("hex")}`);
+    const env = { ...this.env, ...additionalEnv, PULUMI_AUTOMATION_API: "true", [CANCEL_FILE_ENV]: cancelFile };
+    const onCancel = () => fs.writeFileSync(cancelFile, `interrupted at ${new Date().toISOString()}\n`);
+    signal?.addEventListener("abort", onCancel, { once: true });
     let out: ProcessResult;
     try {
       out = await runProcess(this.command, args, cwd, env, { onOutput, onError, signal, force: this.force });
     } catch (err) {
       this.ran.push({ args, code: -2 });
       throw createCommandError(new CommandResult("", (err as Error).message, -2, err as Error));
+    } finally {
+      signal?.removeEventListener("abort", onCancel);
+      fs.rmSync(cancelFile, { force: true });
     }
     this.ran.push({ args, code: out.code });
     const result = new CommandResult(out.stdout, out.stderr, out.code);

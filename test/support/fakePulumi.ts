@@ -50,7 +50,7 @@ export interface FakeState {
   /** Every argv the fake ran, in order. */
   calls?: string[][];
   /** Every interrupt the fake took. */
-  signals?: { cmd: string; signal: string }[];
+  signals?: { cmd: string; signal: string; cancelFile?: string; cancelFileExists?: boolean }[];
 }
 
 const VALUE_FLAGS = ["--stack", "--message", "--event-log", "--exec-kind", "--page-size", "--page", "--client", "--exec-agent", "--color", "--config-file"];
@@ -90,6 +90,8 @@ class Invocation {
     readonly argv: string[],
     readonly cwd: string,
     readonly statePath: string,
+    /** FERRY_CANCEL_FILE in the command's environment (the deployment check's stop signal). */
+    readonly cancelFile: string,
     private readonly reply: (kind: "o" | "e" | "x", text: string) => void,
   ) {}
 
@@ -118,7 +120,8 @@ class Invocation {
   interrupt(): void {
     if (this.done) return;
     const s = this.load();
-    (s.signals ??= []).push({ cmd: this.argv[0], signal: "SIGINT" });
+    // Whether a running deployment check would see the interrupt: Ferry's cancel file exists.
+    (s.signals ??= []).push({ cmd: this.argv[0], signal: "SIGINT", cancelFile: this.cancelFile, cancelFileExists: !!this.cancelFile && fs.existsSync(this.cancelFile) });
     this.save(s);
     if (++this.interrupts > 1) return this.finish(255, "error: terminated\n");
     this.onInterrupt();
@@ -333,7 +336,7 @@ async function run(inv: Invocation): Promise<void> {
 
 /**
  * The server the bash client talks to, on 127.0.0.1. Requests are NUL-separated fields:
- * `run, <client pid>, <cwd>, <state file>, <argc>, <argv…>` or `sig, <client pid>`. Replies are lines:
+ * `run, <client pid>, <cwd>, <state file>, <FERRY_CANCEL_FILE>, <argc>, <argv…>` or `sig, <client pid>`. Replies are lines:
  * `o <stdout line>`, `e <stderr line>`, and last `x <exit code>`.
  */
 export class FakePulumi {
@@ -370,17 +373,17 @@ export class FakePulumi {
         socket.end();
         return;
       }
-      if (fields[0] !== "run" || fields.length < 6) return;
-      const argc = Number(fields[4]);
-      if (fields.length < 6 + argc) return;
+      if (fields[0] !== "run" || fields.length < 7) return;
+      const argc = Number(fields[5]);
+      if (fields.length < 7 + argc) return;
       started = true;
-      const [, pid, cwd, statePath] = fields;
+      const [, pid, cwd, statePath, cancelFile] = fields;
       const reply = (kind: "o" | "e" | "x", text: string) => {
         const lines = kind === "x" ? [text] : text.replace(/\n$/, "").split("\n");
         socket.write(lines.map((l) => `${kind} ${l}\n`).join(""));
         if (kind === "x") socket.end();
       };
-      const inv = new Invocation(fields.slice(5, 5 + argc), cwd, statePath, reply);
+      const inv = new Invocation(fields.slice(6, 6 + argc), cwd, statePath, cancelFile, reply);
       this.running.set(pid, inv);
       // A client that went away (killed) ends its command where it was, as a killed CLI does.
       socket.on("close", () => {
