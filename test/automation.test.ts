@@ -412,20 +412,25 @@ describe("automation", () => {
 
     describe("step by step, in words, whatever happens", () => {
       const said = (events: FerryEvent[]) => events.filter((e) => e.kind === "step" || e.kind === "warning").map((e) => (e.kind === "step" ? `${(e as { step: string }).step}: ${(e as { message: string }).message}` : `warning: ${(e as { message: string }).message}`));
+      /** What every promotion of d to staging says up to the approval, and as its update starts. */
+      const UNTIL_APPROVAL = [
+        "read-source: reading the image dev runs",
+        `scan-gate: reading ECR scan findings of ${"d".repeat(12)}`,
+        "scan-gate: scan findings over 2 platform image(s): 1 HIGH",
+        "verify: every service's architecture is in its image (amd64+arm64)",
+        `set-config: ferry:imageRef of staging: ${ref("b")} → ${ref("d")}`,
+        "preview: previewing staging",
+        "preview: 2 to update, 30 unchanged",
+        "approval: waiting for approval",
+      ];
+      const UPDATE = `update: updating staging: ferry: promote ${ref("d")} from dev as generation 3`;
       const scenarios: { name: string; run: (w: ReturnType<typeof world>) => Promise<unknown>; said: string[] }[] = [
         {
           name: "a promotion",
           run: (w) => w.ferry.promote({ from: "dev", to: "staging", approve: yes, onEvent: w.onEvent }),
           said: [
-            "read-source: reading the image dev runs",
-            `scan-gate: reading ECR scan findings of ${"d".repeat(12)}`,
-            "scan-gate: scan findings over 2 platform image(s): 1 HIGH",
-            "verify: every service's architecture is in its image (amd64+arm64)",
-            `set-config: ferry:imageRef of staging: ${ref("b")} → ${ref("d")}`,
-            "preview: previewing staging",
-            "preview: 2 to update, 30 unchanged",
-            "approval: waiting for approval",
-            `update: updating staging: ferry: promote ${ref("d")} from dev as generation 3`,
+            ...UNTIL_APPROVAL,
+            UPDATE,
             `update: staging now runs ${ref("d")} (generation 3)`,
             `tag: tagging ${"d".repeat(12)} as release-staging-3 and stack-staging`,
           ],
@@ -437,15 +442,8 @@ describe("automation", () => {
             return w.ferry.promote({ from: "dev", to: "staging", approve: yes, onEvent: w.onEvent });
           },
           said: [
-            "read-source: reading the image dev runs",
-            `scan-gate: reading ECR scan findings of ${"d".repeat(12)}`,
-            "scan-gate: scan findings over 2 platform image(s): 1 HIGH",
-            "verify: every service's architecture is in its image (amd64+arm64)",
-            `set-config: ferry:imageRef of staging: ${ref("b")} → ${ref("d")}`,
-            "preview: previewing staging",
-            "preview: 2 to update, 30 unchanged",
-            "approval: waiting for approval",
-            `update: updating staging: ferry: promote ${ref("d")} from dev as generation 3`,
+            ...UNTIL_APPROVAL,
+            UPDATE,
             "update: update of staging failed: boom",
             `restore: restoring staging to ${ref("b")}`,
             `restore: staging runs ${ref("b")} again`,
@@ -458,15 +456,8 @@ describe("automation", () => {
             return w.ferry.promote({ from: "dev", to: "staging", approve: yes, restore: false, onEvent: w.onEvent });
           },
           said: [
-            "read-source: reading the image dev runs",
-            `scan-gate: reading ECR scan findings of ${"d".repeat(12)}`,
-            "scan-gate: scan findings over 2 platform image(s): 1 HIGH",
-            "verify: every service's architecture is in its image (amd64+arm64)",
-            `set-config: ferry:imageRef of staging: ${ref("b")} → ${ref("d")}`,
-            "preview: previewing staging",
-            "preview: 2 to update, 30 unchanged",
-            "approval: waiting for approval",
-            `update: updating staging: ferry: promote ${ref("d")} from dev as generation 3`,
+            ...UNTIL_APPROVAL,
+            UPDATE,
             "update: update of staging failed: boom",
             `restore: not restoring: restore was turned off; Pulumi.staging.yaml still says ${ref("b")}, the stack may run parts of ${ref("d")}`,
           ],
@@ -478,15 +469,8 @@ describe("automation", () => {
             return w.ferry.promote({ from: "dev", to: "staging", approve: yes, onEvent: w.onEvent });
           },
           said: [
-            "read-source: reading the image dev runs",
-            `scan-gate: reading ECR scan findings of ${"d".repeat(12)}`,
-            "scan-gate: scan findings over 2 platform image(s): 1 HIGH",
-            "verify: every service's architecture is in its image (amd64+arm64)",
-            `set-config: ferry:imageRef of staging: ${ref("b")} → ${ref("d")}`,
-            "preview: previewing staging",
-            "preview: 2 to update, 30 unchanged",
-            "approval: waiting for approval",
-            `update: updating staging: ferry: promote ${ref("d")} from dev as generation 3`,
+            ...UNTIL_APPROVAL,
+            UPDATE,
             "update: update of staging failed: boom",
             `restore: restoring staging to ${ref("b")}`,
           ],
@@ -495,14 +479,7 @@ describe("automation", () => {
           name: "not approved",
           run: (w) => w.ferry.promote({ from: "dev", to: "staging", approve: no, onEvent: w.onEvent }),
           said: [
-            "read-source: reading the image dev runs",
-            `scan-gate: reading ECR scan findings of ${"d".repeat(12)}`,
-            "scan-gate: scan findings over 2 platform image(s): 1 HIGH",
-            "verify: every service's architecture is in its image (amd64+arm64)",
-            `set-config: ferry:imageRef of staging: ${ref("b")} → ${ref("d")}`,
-            "preview: previewing staging",
-            "preview: 2 to update, 30 unchanged",
-            "approval: waiting for approval",
+            ...UNTIL_APPROVAL,
           ],
         },
         {
@@ -520,15 +497,8 @@ describe("automation", () => {
           name: "a promotion committed",
           run: (w) => w.ferry.promote({ from: "dev", to: "staging", approve: yes, commit: true, onEvent: w.onEvent }),
           said: [
-            "read-source: reading the image dev runs",
-            `scan-gate: reading ECR scan findings of ${"d".repeat(12)}`,
-            "scan-gate: scan findings over 2 platform image(s): 1 HIGH",
-            "verify: every service's architecture is in its image (amd64+arm64)",
-            `set-config: ferry:imageRef of staging: ${ref("b")} → ${ref("d")}`,
-            "preview: previewing staging",
-            "preview: 2 to update, 30 unchanged",
-            "approval: waiting for approval",
-            `update: updating staging: ferry: promote ${ref("d")} from dev as generation 3`,
+            ...UNTIL_APPROVAL,
+            UPDATE,
             `update: staging now runs ${ref("d")} (generation 3)`,
             `tag: tagging ${"d".repeat(12)} as release-staging-3 and stack-staging`,
             "commit: committed Pulumi.staging.yaml as abc123def456",

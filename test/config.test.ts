@@ -5,9 +5,7 @@
 import { expect } from "chai";
 import { ConfigError, parseConfig } from "../config";
 import { linearSteps, shiftMinutes } from "../config/deployment";
-
-const DIGEST = "a".repeat(64);
-const REF = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/ferry@sha256:${DIGEST}`;
+import { DIGEST, flat, problemsFor, REF, setPath } from "./support/configData";
 
 /** A valid non-building stack, as structured data. */
 function base(): Record<string, unknown> {
@@ -15,37 +13,6 @@ function base(): Record<string, unknown> {
     imageRef: REF,
     services: { web: { cpu: 256, memory: 512, port: 8080 } },
   };
-}
-
-/** Sets `a.b.c` in a nested object (creating objects on the way); `undefined` deletes. */
-function setPath(obj: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {
-  const parts = path.split(".");
-  let cur = obj;
-  for (const p of parts.slice(0, -1)) {
-    if (typeof cur[p] !== "object" || cur[p] === null) cur[p] = {};
-    cur = cur[p] as Record<string, unknown>;
-  }
-  const last = parts[parts.length - 1];
-  if (value === undefined) delete cur[last];
-  else cur[last] = value;
-  return obj;
-}
-
-/** Flat config map as Pulumi hands it to the program. */
-function flat(data: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(data).map(([k, v]) => [k.includes(":") ? k : `ferry:${k}`, typeof v === "object" ? JSON.stringify(v) : String(v)]),
-  );
-}
-
-function problemsFor(data: Record<string, unknown>, secretKeys: string[] = [], stack = "test"): string[] {
-  try {
-    parseConfig(stack, flat(data), secretKeys);
-    return [];
-  } catch (err) {
-    expect(err).to.be.instanceOf(ConfigError);
-    return (err as ConfigError).problems.map((p) => `${p.key}: got ${p.given}; ${p.allowed}`);
-  }
 }
 
 /** Turns the base config into a building stack. */

@@ -5,27 +5,12 @@
  * file pins the exact text and values, so a changed message or default is a visible decision.
  */
 import { expect } from "chai";
-import { ConfigError, parseConfig } from "../config";
+import { parseConfig } from "../config";
 import { readAwsAccess } from "../config/awsAccess";
 import { formatProblem, Reader } from "../config/reader";
 import { FerryConfig } from "../config/types";
+import { flat, problemsFor, REF, setPath } from "./support/configData";
 
-const DIGEST = "a".repeat(64);
-const REF = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/ferry@sha256:${DIGEST}`;
-
-/** Flat config map as Pulumi hands it to the program. */
-const flat = (data: Record<string, unknown>): Record<string, string> =>
-  Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined).map(([k, v]) => [k.includes(":") ? k : `ferry:${k}`, typeof v === "object" ? JSON.stringify(v) : String(v)]));
-
-function problemsFor(data: Record<string, unknown>): string[] {
-  try {
-    parseConfig("test", flat(data));
-    return [];
-  } catch (err) {
-    expect(err).to.be.instanceOf(ConfigError);
-    return (err as ConfigError).problems.map((p) => `${p.key}: got ${p.given}; ${p.allowed}`);
-  }
-}
 const parse = (data: Record<string, unknown>): FerryConfig => parseConfig("test", flat(data));
 
 /** A stack running one load-balanced service with these settings. */
@@ -394,19 +379,6 @@ const ANCHORS: { path: string; ok: unknown; bad: unknown[]; given?: Record<strin
   { path: "loadBalancer.accessLogs", ok: { bucket: "acme-logs", prefix: "alb" }, bad: [{ bucket: "!acme-logs" }, { bucket: "acme-logs!" }, { bucket: "acme-logs", prefix: "alb/" }] },
   { path: "services.web.deployment.alarms", ok: ["a b"], bad: [[" a"], ["a".repeat(256)]] },
 ];
-
-/** Sets `a.b.c` in a nested object (creating objects on the way); `undefined` deletes. */
-function setPath(obj: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {
-  const parts = path.split(".");
-  let cur = obj;
-  for (const p of parts.slice(0, -1)) {
-    if (typeof cur[p] !== "object" || cur[p] === null) cur[p] = {};
-    cur = cur[p] as Record<string, unknown>;
-  }
-  if (value === undefined) delete cur[parts[parts.length - 1]];
-  else cur[parts[parts.length - 1]] = value;
-  return obj;
-}
 
 describe("config values, exactly as the program receives them", () => {
   for (const c of PARSED) {
