@@ -101,6 +101,20 @@ describe("stack file edits", () => {
       ["[1, 2]\n", false],
     ];
     expect(cases.map(([working]) => [working, cliRewriteOnly(committed, working)])).to.deep.equal(cases);
+    // A salt line inside config: is a config entry, not the CLI's key.
+    expect(cliRewriteOnly(committed, `${committed}  encryptionsalt: v1:abc=\n`)).to.equal(false);
+    // Value by value: the same text is the same value; null and structures are not text.
+    const scalars = "config:\n  a:b: 1\n  a:c: ~\n  a:d: [1]\n  a:e:  x\n   a:f: 2\n";
+    const variants: [string, boolean][] = [
+      [scalars.replace("a:b: 1", 'a:b: "1"'), true],
+      [scalars.replace("a:b: 1", 'a:b:    "1"'), true],
+      [scalars.replace("a:e:  x", 'a:e: "x"'), true],
+      [scalars.replace("a:c: ~", 'a:c: "~"'), false],
+      [scalars.replace("a:d: [1]", 'a:d: "[1]"'), false],
+      [scalars.replace("a:b: 1", "a:g: 1"), false],
+      [scalars.replace("   a:f: 2", '   a:f: "2"'), false],
+    ];
+    expect(variants.map(([working]) => [working, cliRewriteOnly(scalars, working)])).to.deep.equal(variants);
     // A salt that changed is not the CLI's first save.
     expect(cliRewriteOnly(`${committed}encryptionsalt: v1:abc=\n`, `${committed}encryptionsalt: v1:xyz=\n`)).to.equal(false);
   });
