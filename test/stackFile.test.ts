@@ -1,7 +1,10 @@
 /** Editing one value of a stack file: that value's text changes, every other byte stays. */
 import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
 import { decideLease, decodeLease, encodeLease } from "../automation/lease";
 import { cliRewriteOnly, removeStackValue, setStackImages, setStackValue } from "../lib/stackFile";
+import { FIXTURES } from "./support/paths";
 
 const OLD = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/ferry-dev@sha256:${"a".repeat(64)}`;
 const NEW = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/ferry-dev@sha256:${"c".repeat(64)}`;
@@ -115,6 +118,9 @@ describe("stack file edits", () => {
       [scalars.replace("   a:f: 2", '   a:f: "2"'), false],
     ];
     expect(variants.map(([working]) => [working, cliRewriteOnly(scalars, working)])).to.deep.equal(variants);
+    // What the real CLI (v3.274.1) wrote at stack init, recorded in test/fixtures/stack-init.
+    const recorded = (f: string) => fs.readFileSync(path.join(FIXTURES, "stack-init", f), "utf8");
+    expect(cliRewriteOnly(recorded("Pulumi.prod.before.yaml"), recorded("Pulumi.prod.after.yaml"))).to.equal(true);
     // A salt that changed is not the CLI's first save.
     expect(cliRewriteOnly(`${committed}encryptionsalt: v1:abc=\n`, `${committed}encryptionsalt: v1:xyz=\n`)).to.equal(false);
   });
