@@ -4,7 +4,7 @@
 # A `pulumi` on PATH of a supported version wins. Otherwise the CLI is built from the Go module proxy
 # (github.com/pulumi/pulumi/pkg/v3/cmd/pulumi) into a cache outside the checkout and reused while the
 # version matches: ${FERRY_CACHE_DIR:-~/.cache/ferry}/pulumi-v<version>/pulumi. The first build
-# downloads about 270 MB of modules and compiles for 6 to 15 minutes on two cores; later runs take
+# downloads 1.5 GB of modules and compiles (19 minutes on two cores here, beside other work); later runs take
 # no time. Progress goes to stderr.
 #
 #   FERRY_PULUMI_VERSION  the version to build (default 3.274.1, the newest the proxy serves here)
@@ -39,7 +39,7 @@ if [ -x "$BIN" ] && [ "$("$BIN" version 2>/dev/null)" = "v$VERSION" ]; then
 fi
 
 command -v go >/dev/null 2>&1 || { say "Go is needed to build the Pulumi CLI (https://go.dev/dl/)"; exit 1; }
-say "building pulumi v$VERSION from the Go module proxy into $DIR (first time only: 6-15 minutes)"
+say "building pulumi v$VERSION from the Go module proxy into $DIR (first time only: about 20 minutes)"
 mkdir -p "$DIR/src"
 cd "$DIR/src"
 cat > go.mod <<EOF
