@@ -59,7 +59,24 @@ describe("progress shown from the engine's event stream", () => {
       ["error: a\nerror: b\n", "a; b"],
       ["line 1\nline 2\nline 3\nline 4\n", "line 2; line 3; line 4"],
       ["", "the Pulumi CLI failed without a message"],
+      ["warning: using pulumi-resource-aws from $PATH at /opt/bin/pulumi-resource-aws\n", "the Pulumi CLI failed without a message"],
     ];
     expect(cases.map(([stderr]) => [stderr, cliErrorSummary(stderr)])).to.deep.equal(cases);
+  });
+
+  it("takes a failed update's errors from its output when stderr has only warnings, as the real CLI prints them", () => {
+    // Recorded from pulumi v3.274.1: a deployment check that could not reach ECS.
+    const stderr = "warning: using pulumi-language-nodejs from $PATH at /work/test/engine/bin/pulumi-language-nodejs\n";
+    const stdout = [
+      "    pulumi:pulumi:Stack ferry-staging running warning: using pulumi-resource-aws from $PATH at /work/test/engine/bin/pulumi-resource-aws",
+      " ~  pulumi-nodejs:dynamic/ferry:DeploymentCheck ferry-staging-worker-deployment-check updating (0s) [diff: ~taskDefinition]; error: connect ECONNREFUSED 127.0.0.1:9",
+      " ~  pulumi-nodejs:dynamic/ferry:DeploymentCheck ferry-staging-worker-deployment-check **updating failed** [diff: ~taskDefinition]; error: connect ECONNREFUSED 127.0.0.1:9",
+      "    pulumi:pulumi:Stack ferry-staging running error: update failed",
+      "Diagnostics:",
+      "  pulumi-nodejs:dynamic/ferry:DeploymentCheck (ferry-staging-worker-deployment-check):",
+      "    error: connect ECONNREFUSED 127.0.0.1:9",
+      "",
+    ].join("\n");
+    expect(cliErrorSummary(stderr, stdout)).to.equal("connect ECONNREFUSED 127.0.0.1:9");
   });
 });

@@ -10,12 +10,17 @@ import { ChangeSummary, OperationOptions, StackPort, UpdateRecord, UpResult } fr
 import { CliOptions, PulumiCli } from "./pulumiCli";
 
 /** The CLI's own error lines from stderr (what a person needs), without the progress noise. */
-export function cliErrorSummary(stderr: string): string {
-  const lines = stderr.split("\n").map((l) => l.trim()).filter(Boolean);
-  const errors = lines.filter((l) => /^error:/i.test(l)).map((l) => l.replace(/^error:\s*/i, ""));
+export function cliErrorSummary(stderr: string, stdout = ""): string {
+  // The real CLI prints a failed resource's error in its output (the resource line and the
+  // Diagnostics section), not on stderr, which may hold only warnings: look there when stderr has none.
+  const errorsIn = (text: string) => [...new Set(text.split("\n").map((l) => /(?:^|\s)error:\s*(.+)$/i.exec(l.trim())?.[1]?.trim()).filter((e): e is string => !!e))];
+  const errors = errorsIn(stderr).length ? errorsIn(stderr) : errorsIn(stdout);
   // A failed `up` ends with "error: update failed"; with the real error said, it adds nothing.
   const said = errors.length > 1 ? errors.filter((e) => !/^update failed$/i.test(e)) : errors;
-  return (said.length ? said : lines.slice(-3)).join("; ").slice(0, 2000) || "the Pulumi CLI failed without a message";
+  if (said.length) return said.join("; ").slice(0, 2000);
+  // Warnings (a plugin taken from PATH, say) are not why it failed.
+  const lines = stderr.split("\n").map((l) => l.trim()).filter((l) => l && !/^warning:/i.test(l));
+  return lines.slice(-3).join("; ").slice(0, 2000) || "the Pulumi CLI failed without a message";
 }
 
 /**
@@ -42,6 +47,7 @@ export function deliveredSignal(outer: AbortSignal | undefined): AbortSignal | u
 }
 
 const stderrOf = (err: unknown) => (err as { commandResult?: { stderr?: string } }).commandResult?.stderr;
+const stdoutOf = (err: unknown) => (err as { commandResult?: { stdout?: string } }).commandResult?.stdout;
 
 /** Whether a CLI failure means the operation never started: not logged in, no such stack, no backend access. */
 function neverStarted(stack: string, err: unknown): NotStartedError | undefined {
@@ -100,7 +106,7 @@ export class PulumiStacks implements StackPort {
     const early = neverStarted(stack, err);
     if (early) return early;
     const stderr = stderrOf(err);
-    return new OperationFailedError(stack, stderr !== undefined ? cliErrorSummary(stderr) : (err as Error).message, signal?.aborted ?? false);
+    return new OperationFailedError(stack, stderr !== undefined ? cliErrorSummary(stderr, stdoutOf(err)) : (err as Error).message, signal?.aborted ?? false);
   }
 
   async outputs(stack: string): Promise<Record<string, unknown> | undefined> {
