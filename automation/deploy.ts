@@ -90,7 +90,7 @@ export function targetConfig(ports: Ports, stack: string): FerryConfig {
   }
 }
 
-export function requireKnownStack(ports: Ports, stack: string, role: string): void {
+export function requireKnownStack(ports: Pick<Ports, "files">, stack: string, role: string): void {
   const known = ports.files.knownStacks();
   if (!known.includes(stack)) throw new RefusedError(`unknown ${role ? `${role} ` : ""}stack "${stack}": this project has ${known.map((s) => `"${s}"`).join(", ") || "no stacks"}`);
 }
@@ -172,16 +172,17 @@ export async function deploy(ports: Ports, req: DeployRequest): Promise<DeployRe
   if (missing.length) {
     throw new RefusedError(`"${stack}" runs the targets ${needed.join(", ")}, but the images to deploy have no ${missing.join(", ")}: every target is promoted together`);
   }
+
+  // 2. One deploy per stack: a run in progress is named first (its own stack file change may be
+  //    waiting for its commit, so "already runs" would be said of an image about to be replaced),
+  //    then the refusals that read git and ECR, then the lease is taken.
+  const me = runIdentity(req.what);
+  const holder = decideLease(decodeLease(await ports.stacks.tag(stack, LEASE_TAG)), me, alive, stack);
+  if (!holder.take) throw new PromotionRunningError(stack, holder.holder, holder.hint);
   if (previousRef === ref) {
     step("set-config", `${stack} already runs ${ref}; nothing to do`);
     return { ...base, outcome: "unchanged", exitCode: 0 };
   }
-
-  // 2. One deploy per stack: a run in progress is named first (its own stack file change may be
-  //    waiting for its commit), then the refusals that read git and ECR, then the lease is taken.
-  const me = runIdentity(req.what);
-  const holder = decideLease(decodeLease(await ports.stacks.tag(stack, LEASE_TAG)), me, alive, stack);
-  if (!holder.take) throw new PromotionRunningError(stack, holder.holder, holder.hint);
   const dirty = await ports.repo.hasUncommittedChanges(file);
   if (dirty) {
     // The Pulumi CLI's own rewrite (stack init: encryptionsalt, values as text) says the same as the commit.

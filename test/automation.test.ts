@@ -723,6 +723,16 @@ describe("automation", () => {
         expect(await w.ferry.unlock({ stack: "staging" })).to.deep.equal(lease);
         expect((await w.ferry.promote({ from: "dev", to: "staging", approve: yes })).outcome).to.equal("deployed");
       });
+
+      it("a run in progress is named even when the stack file already pins the image asked for (it may be replaced)", async () => {
+        const w = world();
+        const lease = { id: "x2", who: "ana@ci-7", host: "ci-7", pid: 1, since: "2026-11-30T08:00:00.000Z", what: "rollback to generation 1" };
+        w.ports.stacks.stacks.staging.tags = { "ferry:deploying": encodeLease(lease) };
+        // staging's file pins b (generation 2) while the other run rolls it back to a.
+        const err = await refusal(w.ferry.rollback({ stack: "staging", to: 2, approve: yes }));
+        expect(err).to.be.instanceOf(PromotionRunningError);
+        expect(err.message).to.match(/^rollback to generation 1 of "staging" is running/);
+      });
     });
 
     describe("failures of the Pulumi CLI or backend", () => {
