@@ -25,6 +25,7 @@ import { Ports } from "./ports";
 import { promote, PromoteRequest } from "./promote";
 import { rollback, RollbackRequest } from "./rollback";
 import { status, StackStatus } from "./status";
+import { gc, GcPorts, GcRequest, GcResult } from "./gc";
 
 export * from "./errors";
 export * from "./events";
@@ -33,6 +34,8 @@ export type { Approver, ApprovalRequest, DeployResult } from "./deploy";
 export type { PromoteRequest } from "./promote";
 export type { RollbackRequest } from "./rollback";
 export type { StackStatus } from "./status";
+export type { GcRequest, GcResult } from "./gc";
+export type { GcPlan, GcDecision } from "../lib/gc";
 export type { Release, Outcome } from "./decisions";
 export type { Lease } from "./lease";
 export { EXIT, EXIT_HELP } from "../lib/exitCodes";
@@ -46,7 +49,7 @@ export interface FerryOptions {
   /** Extra environment for the Pulumi CLI (e.g. PULUMI_BACKEND_URL, PULUMI_CONFIG_PASSPHRASE); this process's own is not changed. */
   env?: Record<string, string>;
   /** Replace any adapter (tests, or tools with their own AWS or git access). */
-  ports?: Partial<Ports>;
+  ports?: Partial<Ports & Pick<GcPorts, "images" | "usage">>;
 }
 
 export interface Ferry {
@@ -57,22 +60,25 @@ export interface Ferry {
   reject(req: AnswerRequest): Promise<void>;
   /** Re-writes the release tags of what a stack runs (after a warning from promote or rollback). */
   tag(req: { stack: string; onEvent?: EventSink }): Promise<{ ref: string; generation: number }>;
+  /** Rollback-safe cleanup of the image repository: what may go and why the rest stays; deletes only with `apply`. */
+  gc(req?: GcRequest): Promise<GcResult>;
   /** Releases a stack's promotion lease left by a run that is gone; returns the lease it removed. */
   unlock(req: { stack: string }): Promise<Lease | undefined>;
 }
 
-export function defaultPorts(workDir: string, cli: { pulumi?: string; env?: Record<string, string> } = {}): Ports {
+export function defaultPorts(workDir: string, cli: { pulumi?: string; env?: Record<string, string> } = {}): Ports & Pick<GcPorts, "images" | "usage"> {
   return { stacks: new PulumiStacks(workDir, { binary: cli.pulumi, env: cli.env }), files: new ProjectFiles(workDir), repo: new GitRepo(workDir), ...awsPorts() };
 }
 
 export function createFerry(options: FerryOptions): Ferry {
-  let ports: Ports | undefined;
+  let ports: (Ports & Pick<GcPorts, "images" | "usage">) | undefined;
   // Adapters are built on the first call; AWS clients only when a region is first used.
   const p = () => (ports ??= { ...defaultPorts(options.workDir, options), ...options.ports });
   return {
     promote: (req) => promote(p(), req),
     rollback: (req) => rollback(p(), req),
     status: (req) => status(p(), req),
+    gc: (req) => gc(p(), req),
     approve: async (req) => void (await answerPause(p(), req, "CONTINUE")),
     reject: async (req) => void (await answerPause(p(), req, "ROLLBACK")),
     tag: (req) => retag(p(), req),

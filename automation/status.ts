@@ -21,13 +21,13 @@ export interface StackStatus {
   releases: Release[];
 }
 
-export async function status(ports: Ports, req: { stacks?: string[] } = {}): Promise<StackStatus[]> {
+export async function status(ports: Pick<Ports, "stacks" | "files">, req: { stacks?: string[] } = {}): Promise<StackStatus[]> {
   const stacks = req.stacks ?? ports.files.knownStacks();
   for (const s of stacks) requireKnownStack(ports, s, "");
   return Promise.all(stacks.map((stack) => stackStatus(ports, stack)));
 }
 
-async function stackStatus(ports: Ports, stack: string): Promise<StackStatus> {
+async function stackStatus(ports: Pick<Ports, "stacks" | "files">, stack: string): Promise<StackStatus> {
   const outputs = await ports.stacks.outputs(stack);
   if (!outputs) return { stack, deployed: false, releases: [] };
   const history: UpdateRecord[] = await ports.stacks.history(stack, HISTORY_DEPTH);

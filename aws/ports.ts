@@ -9,10 +9,14 @@ import { ECSClient } from "@aws-sdk/client-ecs";
 import { DeploymentsPort, RegistryPort } from "../automation/ports";
 import { EcrRegistry } from "./ecr";
 import { EcsDeploymentsByRegion } from "./ecs";
+import { EcrImageStore, ImageStorePort } from "./imageStore";
+import { EcsImageUsage, ImageUsagePort } from "./imageUsage";
 
-export function awsPorts(): { registry: RegistryPort; deployments: DeploymentsPort } {
+export function awsPorts(): { registry: RegistryPort; deployments: DeploymentsPort; images: ImageStorePort; usage: ImageUsagePort } {
   return {
     registry: new EcrRegistry((region) => new ECRClient({ region })),
     deployments: new EcsDeploymentsByRegion((region) => new ECSClient({ region })),
+    images: new EcrImageStore((region) => new ECRClient({ region })),
+    usage: new EcsImageUsage((region) => new ECSClient({ region })),
   };
 }

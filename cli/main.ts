@@ -17,6 +17,7 @@ const VERBS: Record<Verb, () => Promise<Run>> = {
   approve: async () => (await import("./approve")).approveCommand,
   reject: async () => (await import("./approve")).rejectCommand,
   tag: async () => (await import("./tag")).tagCommand,
+  gc: async () => (await import("./gc")).gcCommand,
   unlock: async () => (await import("./unlock")).unlockCommand,
 };
 

@@ -9,6 +9,7 @@ export const USAGES = {
   approve: "ferry approve --stack <stack> [--service <name>]",
   reject: "ferry reject --stack <stack> [--service <name>]",
   tag: "ferry tag --stack <stack>",
+  gc: "ferry gc [--repository <url>] [--keep <generations>] [--dry-run | --apply] [--json]",
   unlock: "ferry unlock --stack <stack>",
 } as const;
 

@@ -109,3 +109,46 @@ function whyUnused(img: RepositoryImage, i: GcInputs): string {
 }
 
 const short = (digest: string) => digest.replace(/^sha256:/, "").slice(0, 12);
+
+/** A repository in ECR: its URL is `<registryId>.dkr.ecr.<region>.amazonaws.com/<repositoryName>`. */
+export interface RepositoryId {
+  registryId: string;
+  region: string;
+  repositoryName: string;
+}
+
+export function repositoryUrl(r: RepositoryId): string {
+  return `${r.registryId}.dkr.ecr.${r.region}.amazonaws.com/${r.repositoryName}`;
+}
+
+/**
+ * The digests of `repository`'s images that container image references name — as task definitions
+ * and tasks write them: `<url>@sha256:…`, `<url>:<tag>` (resolved by the repository's tags now) or
+ * `<url>` (the tag `latest`). References to other repositories are left out; a tag no image has
+ * names nothing.
+ */
+export function digestsUsed(refs: string[], repository: RepositoryId, images: RepositoryImage[]): string[] {
+  const url = repositoryUrl(repository);
+  const byTag = new Map(images.flatMap((img) => img.tags.map((t) => [t, img.digest] as const)));
+  const out = new Set<string>();
+  for (const ref of refs) {
+    if (!ref.startsWith(url)) continue;
+    const rest = ref.slice(url.length);
+    const pinned = /^(?::[\w][\w.-]*)?@(sha256:[a-f0-9]{64})$/.exec(rest);
+    if (pinned) out.add(pinned[1]);
+    else if (rest === "" || /^:[\w][\w.-]*$/.test(rest)) {
+      const d = byTag.get(rest === "" ? "latest" : rest.slice(1));
+      if (d) out.add(d);
+    }
+  }
+  return [...out];
+}
+
+/**
+ * The repository an image reference or repository URL names:
+ * `<account>.dkr.ecr.<region>.amazonaws.com/<name>[:tag][@sha256:…]`; undefined outside ECR.
+ */
+export function parseRepository(text: string): RepositoryId | undefined {
+  const m = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([a-z0-9][a-z0-9._/-]*?)(?::[\w][\w.-]*)?(?:@sha256:[a-f0-9]{64})?$/.exec(text);
+  return m ? { registryId: m[1], region: m[2], repositoryName: m[3] } : undefined;
+}

@@ -59,9 +59,9 @@ export function rewrite(fixture: Fixture, poll: Record<string, unknown>, live: L
   const svc = /service\/([^/"]+)\/([^/"]+)"/.exec(text);
   if (!svc) throw new Error("fixture names no service ARN");
   const [, cluster, service] = svc;
+  // One pass, so a live name equal to the fixture's is not rewritten twice.
   const out = text
-    .split(target).join(live.taskDefinition)
-    .replace(new RegExp(`arn:aws:ecs:${region}:${account}:task-definition/${family}:\\d+`, "g"), live.previous ?? live.taskDefinition)
+    .replace(new RegExp(`arn:aws:ecs:${region}:${account}:task-definition/${family}:\\d+`, "g"), (arn) => (arn === target ? live.taskDefinition : (live.previous ?? live.taskDefinition)))
     .split(`/${cluster}/${service}`).join(`/${live.cluster}/${live.service}`)
     .split(`cluster/${cluster}"`).join(`cluster/${live.cluster}"`)
     .split(`"${service}"`).join(`"${live.service}"`)
@@ -119,7 +119,7 @@ export class EcsEndpoint {
     switch (d.outcome) {
       case "paused": {
         if (d.answer === "CONTINUE") return last(this.fixture("paused-then-approved"));
-        if (d.answer === "ROLLBACK") return last(this.fixture("paused-at-timeout"));
+        if (d.answer === "ROLLBACK") return last(this.fixture("rejected-at-approval"));
         const f = this.fixture("paused-then-approved");
         return { fixture: f, poll: f.polls[0] };
       }

@@ -16,6 +16,8 @@ import * as path from "path";
 import { PROJECT_DIR } from "../../plan/run";
 import { FERRY, FIXTURES } from "../support/paths";
 import { EcsEndpoint } from "./ecsEndpoint";
+import { BatchGetImageCommand, CreateRepositoryCommand, ECRClient, PutImageCommand, StartImageScanCommand } from "@aws-sdk/client-ecr";
+import { createHash } from "crypto";
 
 const BIN = path.join(PROJECT_DIR, "test", "engine", "bin");
 /** What a copy of Ferry's program needs: the program itself, its Docker context, stack files, manifests. */
@@ -34,6 +36,8 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** Ctrl-C presses, each sent to the process group once its condition holds on the output so far. */
   interrupts?: ((output: string) => boolean)[];
+  /** Called with everything printed so far, whenever more is printed. */
+  watch?: (output: string) => void;
 }
 
 function required(name: string): string {
@@ -92,9 +96,19 @@ export class EngineWorld {
   }
 
   stop(): void {
+    // Commands a failed test left running would talk to servers that are gone.
+    for (const pid of this.running) {
+      try {
+        process.kill(-pid, "SIGKILL");
+      } catch {
+        // already ended
+      }
+    }
     this.ecs.stop();
     this.moto?.kill();
   }
+
+  private running = new Set<number>();
 
   /** Everything the CLI, the providers and `ferry` read: the backend, the plugins, AWS's endpoints. */
   env(): Record<string, string> {
@@ -116,6 +130,11 @@ export class EngineWorld {
       AWS_ENDPOINT_URL_ECR: this.motoUrl,
       AWS_MAX_ATTEMPTS: "2",
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+      // `ferry promote --commit` commits as whoever runs it; a fresh machine has no git identity.
+      GIT_AUTHOR_NAME: "Ferry Tests",
+      GIT_AUTHOR_EMAIL: "ferry@example.com",
+      GIT_COMMITTER_NAME: "Ferry Tests",
+      GIT_COMMITTER_EMAIL: "ferry@example.com",
     };
   }
 
@@ -139,6 +158,39 @@ export class EngineWorld {
     fs.symlinkSync(path.join(PROJECT_DIR, "node_modules"), path.join(this.network, "node_modules"));
   }
 
+  /** An ECR client of the emulator. */
+  ecr(): ECRClient {
+    return new ECRClient({ region: REGION, endpoint: this.motoUrl, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+  }
+
+  /**
+   * What `docker buildx build --push` leaves in ECR for a build the stand-in docker-build provider
+   * reported: one image manifest per platform, the multi-arch index under the reported digest, and a
+   * started scan of each platform image (scan on push).
+   */
+  async pushBuild(ref: string, arches = ["amd64", "arm64"], o: { scan?: boolean } = {}): Promise<void> {
+    const ecr = this.ecr();
+    const [url, digest] = ref.split("@");
+    const repositoryName = url.slice(url.indexOf("/") + 1);
+    await ecr.send(new CreateRepositoryCommand({ repositoryName })).catch((e: Error) => {
+      if (e.name !== "RepositoryAlreadyExistsException") throw e;
+    });
+    const MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+    const manifests = [];
+    for (const arch of arches) {
+      const config = `sha256:${createHash("sha256").update(`${ref} ${arch} config`).digest("hex")}`;
+      const body = JSON.stringify({ schemaVersion: 2, mediaType: MANIFEST, config: { mediaType: "application/vnd.oci.image.config.v1+json", digest: config, size: 1 }, layers: [] });
+      const d = `sha256:${createHash("sha256").update(body).digest("hex")}`;
+      await ecr.send(new PutImageCommand({ repositoryName, imageManifest: body, imageManifestMediaType: MANIFEST, imageDigest: d }));
+      if (o.scan !== false) await ecr.send(new StartImageScanCommand({ repositoryName, imageId: { imageDigest: d } }));
+      manifests.push({ mediaType: MANIFEST, digest: d, size: body.length, platform: { os: "linux", architecture: arch } });
+    }
+    const INDEX = "application/vnd.oci.image.index.v1+json";
+    await ecr.send(new PutImageCommand({ repositoryName, imageManifest: JSON.stringify({ schemaVersion: 2, mediaType: INDEX, manifests }), imageManifestMediaType: INDEX, imageDigest: digest }));
+    const back = await ecr.send(new BatchGetImageCommand({ repositoryName, imageIds: [{ imageDigest: digest }] }));
+    if (back.images?.[0]?.imageId?.imageDigest !== digest) throw new Error(`the emulator did not keep ${digest}: ${JSON.stringify(back)}`);
+  }
+
   git(...args: string[]): string {
     return execFileSync("git", ["-c", "user.email=ferry@example.com", "-c", "user.name=Ferry Tests", ...args], { cwd: this.project, encoding: "utf8" });
   }
@@ -155,15 +207,21 @@ export class EngineWorld {
       let stderr = "";
       const pending = [...(o.interrupts ?? [])];
       const press = () => {
+        o.watch?.(stdout + stderr);
         while (pending.length && pending[0](stdout + stderr)) {
           pending.shift();
           process.kill(-child.pid!, "SIGINT");
         }
       };
-      child.stdout.on("data", (d) => ((stdout += d), press()));
-      child.stderr.on("data", (d) => ((stderr += d), press()));
+      // FERRY_ENGINE_TRACE=1 shows every command and what it prints, as it runs.
+      const trace = process.env.FERRY_ENGINE_TRACE ? (d: Buffer) => process.stderr.write(d) : () => undefined;
+      if (process.env.FERRY_ENGINE_TRACE) process.stderr.write(`$ ${path.basename(command)} ${args.join(" ")}\n`);
+      child.stdout.on("data", (d) => ((stdout += d), trace(d), press()));
+      child.stderr.on("data", (d) => ((stderr += d), trace(d), press()));
       const poll = setInterval(press, 100);
+      this.running.add(child.pid!);
       child.on("close", (code) => {
+        this.running.delete(child.pid!);
         clearInterval(poll);
         resolve({ code, stdout, stderr });
       });
