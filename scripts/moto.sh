@@ -2,7 +2,7 @@
 # The AWS emulator for the engine tests (npm run test:integration): moto's server, installed with pip
 # into a virtual environment outside the checkout and reused while test/engine/requirements.txt (the
 # pinned moto[server] and everything it pulls in) is unchanged. Prints the path of `moto_server`.
-# Needs python3 with venv (Debian: python3-venv); about 30 s and 90 MB the first time.
+# Needs python3 with venv (Debian: python3-venv); about 30 s and 320 MB the first time.
 #
 #   FERRY_CACHE_DIR  where the environment is kept (default ~/.cache/ferry)
 set -euo pipefail

@@ -69,6 +69,14 @@ describe("engine: promotion, rollback and approval through the real Pulumi CLI",
     const r = await world.ferry(["promote", "--from", "dev", "--to", "staging", "--yes"]);
     expect(r.code, r.stdout + r.stderr).to.equal(0);
     expect(await running("staging")).to.equal(devRefs[0]);
+    // What the real event stream carries: no SDK debug log (the check's serialized source among it),
+    // and each service's check result once, cleanly, under its stack.
+    expect(r.stderr).to.not.match(/debug|__provider|exports\.|function \w*\(/);
+    const checks = r.stderr.split("\n").filter((l) => l.includes("deployment check:"));
+    expect(checks.map((l) => l.replace(/ferry-staging-(web|worker)-[0-9a-f]{7}/, "ferry-staging-$1"))).to.have.members([
+      "  [staging] deployment check: ferry-staging-web: deployment kQ3xU2aMW1nP0fTz completed",
+      "  [staging] deployment check: ferry-staging-worker: deployment kQ3xU2aMW1nP0fTz completed",
+    ]).and.have.length(2);
     expect(pinned("staging")).to.equal(devRefs[0]);
     expect((await history("staging"))[0]).to.include({ result: "succeeded", message: messages.promote(devRefs[0], "dev", 1) });
     // Release tags, as ECR (the emulator) has them: on the index and on each platform image.
@@ -266,7 +274,7 @@ describe("engine: promotion, rollback and approval through the real Pulumi CLI",
       // Generation 1 now runs nowhere: kept while two generations are kept, offered with one.
       expect((await gc(["--keep", "2"])).stdout).to.contain(", 0 would be deleted");
       const one = await gc(["--keep", "1"]);
-      expect(one.stdout).to.contain(", 3 would be deleted").and.match(new RegExp(`${devRefs[0].split("@sha256:")[1].slice(0, 12)}: generation 1 of (prod|staging), generation 1 of (prod|staging): older than the generations kept, and nothing runs it`));
+      expect(one.stdout).to.contain(", 3 would be deleted").and.match(new RegExp(`${devRefs[0].split("@sha256:")[1].slice(0, 12)} \\[[^\\]]*\\]: generation 1 of (prod|staging), generation 1 of (prod|staging): older than the generations kept, and nothing runs it`));
     });
   });
 
