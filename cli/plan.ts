@@ -5,8 +5,8 @@
 import { parseArgs } from "util";
 import { usageOf } from "./usage";
 import { ConfigError } from "../config";
-import { planDocument, planText } from "../plan/render";
-import { PROJECT, PROJECT_DIR, runProgram } from "../plan/run";
+import { networkPlanDocument, networkPlanText, planDocument, planText } from "../plan/render";
+import { NETWORK_DIR, PROJECT, PROJECT_DIR, runNetwork, runProgram } from "../plan/run";
 import { readStackConfig, StackNotFoundError } from "../config/stackConfig";
 import { EXIT } from "./exitCodes";
 import { Terminal, UsageError } from "./terminal";
@@ -16,12 +16,20 @@ const PLAN_USAGE = usageOf("plan");
 export async function plan(argv: string[], term: Terminal): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { stack: { type: "string", short: "s" }, "config-file": { type: "string" }, json: { type: "boolean", default: false } },
+    options: { project: { type: "string" }, stack: { type: "string", short: "s" }, "config-file": { type: "string" }, json: { type: "boolean", default: false } },
     strict: true,
     allowPositionals: false,
   });
   if (!values.stack) throw new UsageError(`--stack is required\n${PLAN_USAGE}`);
+  const project = values.project ?? PROJECT;
+  if (![PROJECT, "network"].includes(project)) throw new UsageError(`--project must be ${PROJECT} (the default) or network, not ${JSON.stringify(project)}\n${PLAN_USAGE}`);
   try {
+    if (project === "network") {
+      const run = await runNetwork(values.stack, readStackConfig(NETWORK_DIR, values.stack, values["config-file"]));
+      const doc = networkPlanDocument(run, "network");
+      term.out(values.json ? JSON.stringify(doc, null, 2) + "\n" : networkPlanText(doc));
+      return EXIT.ok;
+    }
     const config = readStackConfig(PROJECT_DIR, values.stack, values["config-file"]);
     const run = await runProgram(values.stack, config);
     const doc = planDocument(run, PROJECT);

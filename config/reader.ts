@@ -15,9 +15,10 @@ export interface ConfigProblem {
 export class ConfigError extends Error {
   /** A refusal: nothing was declared (the CLI's exit code 2, lib/exitCodes.ts). */
   readonly exitCode = 2;
-  constructor(readonly problems: ConfigProblem[]) {
+  /** @param what whose config it is, as the message names it ("Ferry", "network"). */
+  constructor(readonly problems: ConfigProblem[], what = "Ferry") {
     super(
-      `invalid Ferry config (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
+      `invalid ${what} config (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
         problems.map((p) => `  ${formatProblem(p)}`).join("\n"),
     );
     this.name = "ConfigError";
@@ -132,7 +133,7 @@ export class Reader {
   }
 
   unknownKey(key: string, value: unknown, known: readonly string[]): void {
-    const name = key.slice(key.lastIndexOf(".") + 1).replace(/^ferry:/, "");
+    const name = key.slice(key.lastIndexOf(".") + 1).replace(/^[a-z][a-z0-9-]*:/, "");
     const guess = closest(name, known);
     this.report(
       key,

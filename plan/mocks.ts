@@ -92,6 +92,13 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
         });
         return { id: state.arn as string, state };
       }
+      case "awsx:ec2:Vpc": {
+        // A remote component: one opaque resource under the mock runtime. Its outputs, by AZ count.
+        const azs = Number(inputs.numberOfAvailabilityZones ?? 3);
+        const subnets = (tier: string) => Array.from({ length: azs }, (_, i) => `subnet-${hash(name, tier, i).slice(0, 17)}`);
+        Object.assign(state, { vpcId: `vpc-${h.slice(0, 17)}`, publicSubnetIds: subnets("public"), privateSubnetIds: subnets("private"), isolatedSubnetIds: [] });
+        return { id: undefined, state };
+      }
       case "docker-build:index:Image": {
         const digest = `sha256:${hash("image", inputs.tags, inputs.platforms, inputs.target, inputs.buildArgs)}`;
         const tag = (inputs.tags as string[] | undefined)?.[0] ?? name;

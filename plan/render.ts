@@ -8,7 +8,8 @@ import { alarmNames } from "../components/serviceAlarms";
 import { shiftsTraffic } from "../lib/deployment";
 import { serviceResourceName } from "../lib/names";
 import { capacityStrategy } from "../components/service";
-import { PlannedResource, ProgramRun, ResourceOptionsSeen } from "./run";
+import { NetworkRun, PlannedResource, ProgramRun, ResourceOptionsSeen } from "./run";
+import type { NetworkSettings } from "../network/config";
 
 export const SECRET = "[secret]";
 
@@ -192,11 +193,12 @@ function describeScaling(a: Record<string, unknown>): string {
 }
 
 /** The plan for people: resource tree, per-service decisions, image plan, outputs. */
-export function planText(doc: PlanDocument): string {
-  const lines: string[] = [`Ferry offline plan: project ${doc.project}, stack ${doc.stack}`, "", `Resources (${doc.resources.length}):`];
+/** The resource tree, indented by parent. */
+function resourceLines(resources: PlanDocument["resources"]): string[] {
+  const lines: string[] = [`Resources (${resources.length}):`];
   const children = new Map<string, PlanDocument["resources"]>();
   const parentKey = (r: PlanDocument["resources"][number]) => (r.parent === null ? "" : `${r.parentType}::${r.parent}`);
-  for (const r of doc.resources) children.set(parentKey(r), [...(children.get(parentKey(r)) ?? []), r]);
+  for (const r of resources) children.set(parentKey(r), [...(children.get(parentKey(r)) ?? []), r]);
   const walk = (key: string, depth: number) => {
     for (const r of children.get(key) ?? []) {
       lines.push(`${"  ".repeat(depth + 1)}${r.type}  ${r.name}${r.custom ? "" : "  (component)"}${r.options ? describeOptions(r.options) : ""}`);
@@ -204,6 +206,54 @@ export function planText(doc: PlanDocument): string {
     }
   };
   walk("", 0);
+  return lines;
+}
+
+/** The network project's plan: the same contract (project, stack, resources, outputs) and its decisions. */
+export interface NetworkPlanDocument {
+  project: string;
+  stack: string;
+  resources: PlanDocument["resources"];
+  outputs: Record<string, unknown>;
+  network: NetworkSettings;
+}
+
+export function networkPlanDocument(run: NetworkRun, project: string): NetworkPlanDocument {
+  return {
+    project,
+    stack: run.stack,
+    resources: run.resources.map((r) => {
+      const options = reviewed(r.options);
+      return { type: r.type, name: r.name, parent: r.parent, parentType: r.parentType, custom: r.custom, inputs: planInputs(r.inputs), ...(options ? { options } : {}) };
+    }),
+    outputs: Object.fromEntries(Object.entries(run.outputs).map(([k, o]) => [k, o.secret ? SECRET : redact(o.value)])),
+    network: run.settings,
+  };
+}
+
+export function networkPlanText(doc: NetworkPlanDocument): string {
+  const n = doc.network;
+  const endpoints = n.interfaceEndpoints.length
+    ? `${n.interfaceEndpoints.join(", ")} (about USD ${n.interfaceEndpointsMonthlyUsd.toFixed(2)} a month in hourly charges at us-east-1 prices, plus data processed)`
+    : "none (AWS traffic other than S3 goes through NAT)";
+  return [
+    `Network offline plan: project ${doc.project}, stack ${doc.stack}`,
+    "",
+    ...resourceLines(doc.resources),
+    "",
+    "Network:",
+    `  VPC ${n.cidr} in ${n.region}, ${n.availabilityZones} Availability Zones, public and private subnets in each`,
+    `  NAT: ${n.natGateways === "onePerAz" ? "one gateway per Availability Zone" : "one gateway for the VPC"}; S3 through the gateway endpoint (free)`,
+    `  interface endpoints: ${endpoints}`,
+    "",
+    "Outputs (what ferry:network.stackReference reads):",
+    ...Object.entries(doc.outputs).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`),
+    "",
+  ].join("\n");
+}
+
+export function planText(doc: PlanDocument): string {
+  const lines: string[] = [`Ferry offline plan: project ${doc.project}, stack ${doc.stack}`, "", ...resourceLines(doc.resources)];
 
   lines.push("", "Services:");
   for (const [name, d] of Object.entries(doc.services)) {

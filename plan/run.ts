@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { FerryConfig, parseConfig } from "../config";
 import { OfflineMocks, RecordedInvoke } from "./mocks";
 import { StackConfig } from "../config/stackConfig";
+import { NetworkSettings, parseNetworkConfig } from "../network/config";
 
 /** Where the program's modules are: the checkout (TypeScript sources) or the built package's dist/. */
 const PROGRAM_DIR = path.resolve(__dirname, "..");
@@ -108,6 +109,27 @@ export async function runProgram(stack: string, stackConfig: StackConfig, option
   const project = options.project ?? PROJECT;
   const config = parseConfig(stack, stackConfig.values, stackConfig.secretKeys, project);
   const region = stackConfig.values["aws:region"] ?? "us-east-1";
+  const declared = await runUnderMocks(options.program ?? PROGRAM_ENTRY, project, stack, stackConfig, region);
+  return { stack, region, config, ...declared };
+}
+
+/** The network project (network/): its program, run the same way. */
+export const NETWORK_DIR = path.join(PROJECT_DIR, "network");
+const NETWORK_ENTRY = ["index.ts", "index.js"].map((f) => path.join(PROGRAM_DIR, "network", f)).find((f) => fs.existsSync(f)) ?? path.join(PROGRAM_DIR, "network", "index.ts");
+
+export interface NetworkRun extends Omit<ProgramRun, "config"> {
+  settings: NetworkSettings;
+}
+
+/** Validates `network:*` (throws ConfigError before anything is declared), then runs network/index.ts. */
+export async function runNetwork(stack: string, stackConfig: StackConfig): Promise<NetworkRun> {
+  const settings = parseNetworkConfig(stack, stackConfig.values);
+  const declared = await runUnderMocks(NETWORK_ENTRY, projectName(NETWORK_DIR), stack, stackConfig, settings.region);
+  return { stack, region: settings.region, settings, ...declared };
+}
+
+/** Runs a program under the mock runtime, recording what it declares. */
+async function runUnderMocks(entry: string, project: string, stack: string, stackConfig: StackConfig, region: string): Promise<Pick<ProgramRun, "resources" | "invokes" | "outputs">> {
   const mocks = new OfflineMocks(region);
 
   pulumi.runtime.setAllConfig({ ...stackConfig.values }, stackConfig.secretKeys);
@@ -136,7 +158,7 @@ export async function runProgram(stack: string, stackConfig: StackConfig, option
     return newResource(args);
   };
 
-  const programExports = loadFresh(options.program ?? PROGRAM_ENTRY);
+  const programExports = loadFresh(entry);
   const outputs: ProgramRun["outputs"] = {};
   for (const [key, value] of Object.entries(programExports)) {
     if (value === undefined) continue;
@@ -162,7 +184,7 @@ export async function runProgram(stack: string, stackConfig: StackConfig, option
       options: optionsByKey.get(key) ?? {},
     };
   });
-  return { stack, region, config, resources, invokes: mocks.invokes, outputs };
+  return { resources, invokes: mocks.invokes, outputs };
 }
 
 function resolve<T>(out: pulumi.Output<T>): Promise<T> {
@@ -171,7 +193,7 @@ function resolve<T>(out: pulumi.Output<T>): Promise<T> {
 
 /** Loads the program module anew (project files only; the Pulumi SDK keeps its runtime state). */
 function loadFresh(entry: string): Record<string, unknown> {
-  const programDirs = ["components", "config", "lib", "aws"].map((d) => path.join(PROGRAM_DIR, d) + path.sep);
+  const programDirs = ["components", "config", "lib", "aws", "network"].map((d) => path.join(PROGRAM_DIR, d) + path.sep);
   for (const key of Object.keys(require.cache)) {
     if (key === entry || programDirs.some((d) => key.startsWith(d))) delete require.cache[key];
   }
