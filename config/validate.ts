@@ -140,7 +140,7 @@ export function parseConfig(stack: string, raw: Record<string, string>, secretKe
 }
 
 /** Pulumi hands structured values to programs as JSON text and scalars as plain text. */
-function decode(text: string): unknown {
+export function decode(text: string): unknown {
   const t = text.trim();
   if (t.startsWith("{") || t.startsWith("[")) {
     try {

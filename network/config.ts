@@ -4,6 +4,7 @@
  */
 import { ConfigError, Reader } from "../config/reader";
 import { validCidr } from "../config/network";
+import { decode } from "../config/validate";
 
 export const NAMESPACE = "network";
 export const KEYS = ["cidr", "availabilityZones", "natGateways", "interfaceEndpoints"] as const;
@@ -36,19 +37,6 @@ export interface NetworkSettings {
 }
 
 export const DEFAULTS = { cidr: "10.0.0.0/16", availabilityZones: 2, natGateways: "single", interfaceEndpoints: [] as InterfaceEndpoint[] } as const;
-
-function decode(text: string): unknown {
-  const t = text.trim();
-  if (t.startsWith("[") || t.startsWith("{")) {
-    try {
-      return JSON.parse(t);
-    } catch {
-      return text;
-    }
-  }
-  if (/^-?\d+$/.test(t)) return Number(t);
-  return text;
-}
 
 export function parseNetworkConfig(stack: string, raw: Record<string, string>): NetworkSettings {
   const r = new Reader();

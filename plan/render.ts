@@ -99,7 +99,8 @@ export interface ImagePlan {
   imageRef: unknown;
 }
 
-export function planDocument(run: ProgramRun, project: string): PlanDocument {
+/** What every project's plan document starts with: project, stack, resources, outputs. */
+function commonDocument(run: Pick<ProgramRun, "stack" | "resources" | "outputs">, project: string): Pick<PlanDocument, "project" | "stack" | "resources" | "outputs"> {
   return {
     project,
     stack: run.stack,
@@ -108,6 +109,12 @@ export function planDocument(run: ProgramRun, project: string): PlanDocument {
       return { type: r.type, name: r.name, parent: r.parent, parentType: r.parentType, custom: r.custom, inputs: planInputs(r.inputs), ...(options ? { options } : {}) };
     }),
     outputs: Object.fromEntries(Object.entries(run.outputs).map(([k, o]) => [k, o.secret ? SECRET : redact(o.value)])),
+  };
+}
+
+export function planDocument(run: ProgramRun, project: string): PlanDocument {
+  return {
+    ...commonDocument(run, project),
     services: Object.fromEntries(run.config.services.map((s) => [s.name, decisions(run.config.project, run.stack, s)])),
     image: imagePlan(run),
   };
@@ -219,16 +226,7 @@ export interface NetworkPlanDocument {
 }
 
 export function networkPlanDocument(run: NetworkRun, project: string): NetworkPlanDocument {
-  return {
-    project,
-    stack: run.stack,
-    resources: run.resources.map((r) => {
-      const options = reviewed(r.options);
-      return { type: r.type, name: r.name, parent: r.parent, parentType: r.parentType, custom: r.custom, inputs: planInputs(r.inputs), ...(options ? { options } : {}) };
-    }),
-    outputs: Object.fromEntries(Object.entries(run.outputs).map(([k, o]) => [k, o.secret ? SECRET : redact(o.value)])),
-    network: run.settings,
-  };
+  return { ...commonDocument(run, project), network: run.settings };
 }
 
 export function networkPlanText(doc: NetworkPlanDocument): string {

@@ -113,6 +113,30 @@ describe("ferry gc decides", () => {
     bad.keepGenerations = -1;
     bad.images.push({ digest: "latest", tags: [], pushedAt: at(1) }, { ...bad.images[0] });
     expect(() => planGc(bad)).to.throw(`cannot plan a cleanup: keepGenerations must be a whole number of at least 0, not -1; "latest" is not an image digest (sha256:<64 hex>); ${d("1")} is listed twice`);
+    for (const digest of [`x${d("1")}`, `${d("1")}0`]) {
+      expect(() => planGc({ ...seeded(), images: [{ digest, tags: [], pushedAt: at(1) }] })).to.throw(`${JSON.stringify(digest)} is not an image digest`);
+    }
+  });
+
+  it("lists what may go oldest first (by push time, then digest), and a shared child once per kept index", () => {
+    const plan = planGc({
+      images: [
+        { digest: d("9"), tags: [], pushedAt: at(2) },
+        { digest: d("8"), tags: [], pushedAt: at(1) },
+        { digest: d("7"), tags: [], pushedAt: at(2) },
+        { digest: d("1"), tags: ["stack-prod"], pushedAt: at(3), children: [d("2"), d("2")] },
+        { digest: d("2"), tags: [], pushedAt: at(3), children: [d("1")] },
+      ],
+      running: { prod: [d("1")] },
+      releases: {},
+      keepGenerations: 1,
+      inUse: [],
+    });
+    expect(plan.remove.map((r) => r.digest)).to.deep.equal([d("8"), d("7"), d("9")]);
+    expect(plan.keep.map((k) => [k.digest, k.reasons])).to.deep.equal([
+      [d("1"), ["prod runs it", `part of kept index ${"2".repeat(12)}`]],
+      [d("2"), [`part of kept index ${"1".repeat(12)}`]],
+    ]);
   });
 });
 
@@ -169,6 +193,33 @@ describe("ferry gc (orchestration over the stacks, ECR and ECS ports)", () => {
     });
   }
 
+  it("counts only images of the repository it cleans: the same digest in another registry, region or repository holds nothing here", async () => {
+    const elsewhere = [R("b").replace("123456789012", "210987654321"), R("b").replace("eu-west-1", "us-east-1"), R("b").replace("ferry-dev", "ferry-other")];
+    for (const other of elsewhere) {
+      const { ports } = setup({ staging: { outputs: { imageRef: other }, history: [] } });
+      const plan = (await gc(ports, { repository: REPO, keepGenerations: 1 })).plan;
+      expect(plan.remove.map((x) => x.digest), other).to.include(digestOf(R("b")));
+    }
+  });
+
+  it("says whether it deleted; deletes nothing on a dry run, and sends no empty batch", async () => {
+    const { ports, calls } = setup();
+    // The repository holds what dev runs and one untagged manifest nothing references: no index goes.
+    const store = ports.images;
+    ports.images = { images: async () => [{ digest: digestOf(R("d")), tags: [], pushedAt: at(1) }, { digest: d("5"), tags: [], pushedAt: at(2) }], remove: store.remove };
+    const dry = await gc(ports, { keepGenerations: 1 });
+    expect([dry.applied, dry.plan.remove.map((x) => x.digest), calls.filter((c) => c[0] === "remove")]).to.deep.equal([false, [d("5")], []]);
+    const applied = await gc(ports, { keepGenerations: 1, apply: true });
+    expect([applied.applied, applied.deleted]).to.deep.equal([true, [d("5")]]);
+    expect(calls.filter((c) => c[0] === "remove")).to.deep.equal([["remove", d("5")]]);
+  });
+
+  it("names every repository the stacks run from when there are several", async () => {
+    const { ports } = setup({ dev: { outputs: { imageRef: R("d").replace("ferry-dev", "other") }, history: [] } });
+    const err = await gc(ports, {}).catch((e: Error) => e);
+    expect((err as Error).message).to.equal(`the stacks run images from 2 repositories (123456789012.dkr.ecr.eu-west-1.amazonaws.com/other, ${REPO}); name one with --repository`);
+  });
+
   it("names the repository itself when given one (a URL or any image reference in it)", async () => {
     const { ports, calls } = setup();
     await gc(ports, { repository: `${REPO}:latest` });
@@ -192,6 +243,10 @@ describe("digestsUsed: container images as task definitions and tasks write them
     [`123456789012.dkr.ecr.us-east-1.amazonaws.com/ferry-dev@${d("3")}`, []],
     ["public.ecr.aws/nginx/nginx:1.27", []],
     [`${REPO}@sha256:short`, []],
+    [`${REPO}@${d("3")}0`, []],
+    [`${REPO}x`, []],
+    [`${REPO}:tag:more`, []],
+    [`${REPO}:`, []],
   ];
   for (const [image, want] of cases) {
     it(`${image} → ${want.join(", ") || "nothing of this repository"}`, () => expect(digestsUsed([image], repo, images)).to.deep.equal(want));

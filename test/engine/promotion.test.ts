@@ -51,11 +51,7 @@ describe("engine: promotion, rollback and approval through the real Pulumi CLI",
 
   before(async () => {
     world = await new EngineWorld().start();
-    for (const stack of ["staging", "prod"]) {
-      await world.mustPulumi(["stack", "init", `organization/network/${stack}`], { cwd: world.network });
-      await world.mustPulumi(["up", "--yes", "--skip-preview", "-s", `organization/network/${stack}`], { cwd: world.network });
-    }
-    for (const stack of ["dev", "staging", "prod"]) await world.mustPulumi(["stack", "init", stack]);
+    await world.standUp();
     // prod's team commits what `stack init` wrote; staging's does not (Ferry must not mind).
     world.git("commit", "-q", "-m", "prod: stack init", "--", "Pulumi.prod.yaml");
     shipped = { staging: pinned("staging")!, prod: pinned("prod")! };

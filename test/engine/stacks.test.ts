@@ -23,11 +23,7 @@ describe("engine: Ferry's program on the real Pulumi CLI", function () {
 
   before(async () => {
     world = await new EngineWorld().start();
-    for (const stack of ["staging", "prod"]) {
-      await world.mustPulumi(["stack", "init", `organization/network/${stack}`], { cwd: world.network });
-      await world.mustPulumi(["up", "--yes", "--skip-preview", "-s", `organization/network/${stack}`], { cwd: world.network });
-    }
-    for (const stack of ["dev", "staging", "prod"]) await world.mustPulumi(["stack", "init", stack]);
+    await world.standUp();
   });
   after(() => world?.stop());
 

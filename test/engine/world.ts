@@ -191,6 +191,15 @@ export class EngineWorld {
     if (back.images?.[0]?.imageId?.imageDigest !== digest) throw new Error(`the emulator did not keep ${digest}: ${JSON.stringify(back)}`);
   }
 
+  /** The network stacks up (staging, prod) and Ferry's three stacks initialized, as a team starts. */
+  async standUp(): Promise<void> {
+    for (const stack of ["staging", "prod"]) {
+      await this.mustPulumi(["stack", "init", `organization/network/${stack}`], { cwd: this.network });
+      await this.mustPulumi(["up", "--yes", "--skip-preview", "-s", `organization/network/${stack}`], { cwd: this.network });
+    }
+    for (const stack of ["dev", "staging", "prod"]) await this.mustPulumi(["stack", "init", stack]);
+  }
+
   git(...args: string[]): string {
     return execFileSync("git", ["-c", "user.email=ferry@example.com", "-c", "user.name=Ferry Tests", ...args], { cwd: this.project, encoding: "utf8" });
   }
