@@ -53,6 +53,8 @@ export interface DeployRequest {
   restore?: boolean;
   /** Commit the stack file after a good deploy. @default false */
   commit?: boolean;
+  /** Push that commit to the branch the current one tracks (needs `commit`). @default false */
+  push?: boolean;
   onEvent?: EventSink;
   /** Aborting cancels: before the update nothing changes; during it, the update is cancelled and restored. */
   signal?: AbortSignal;
@@ -74,6 +76,8 @@ export interface DeployResult {
   /** Bookkeeping that did not happen, each naming the command that redoes it. */
   warnings: string[];
   commit?: string;
+  /** The remote branch the commit was pushed to (`origin/main`). */
+  pushed?: string;
   /** The stack file the deploy changed, when it was not committed. */
   uncommittedFile?: string;
 }
@@ -172,6 +176,9 @@ export async function deploy(ports: Ports, req: DeployRequest): Promise<DeployRe
   if (missing.length) {
     throw new RefusedError(`"${stack}" runs the targets ${needed.join(", ")}, but the images to deploy have no ${missing.join(", ")}: every target is promoted together`);
   }
+
+  if (req.push && !req.commit) throw new RefusedError("--push needs --commit: it pushes the commit of the stack file");
+  if (req.push && !(await ports.repo.upstream())) throw new RefusedError("--push needs the current branch to track a remote branch (set it once: git push -u origin <branch>)");
 
   // 2. One deploy per stack: a run in progress is named first (its own stack file change may be
   //    waiting for its commit, so "already runs" would be said of an image about to be replaced),
@@ -358,6 +365,18 @@ async function bookkeeping(ports: Ports, req: DeployRequest, images: ImageSet, r
     step("commit", `committed ${file} as ${result.commit}`);
   } catch (err) {
     const w = `${stack} is deployed, but committing ${file} failed (${(err as Error).message}); Pulumi Deployments would undo this deploy on the next push. Commit it: git commit -m "ferry: ${stack} runs generation ${req.generation}" -- ${file}`;
+    result.warnings.push(w);
+    warn(w);
+    return result;
+  }
+  if (!req.push) return result;
+  const upstream = await ports.repo.upstream().catch(() => undefined);
+  try {
+    await ports.repo.push();
+    result.pushed = upstream;
+    step("push", `pushed ${result.commit} to ${upstream}`);
+  } catch (err) {
+    const w = `${stack} is deployed and ${file} committed (${result.commit}), but pushing it failed (${(err as Error).message}); until it is pushed the branch does not say what ${stack} runs. Push it: git pull --rebase && git push`;
     result.warnings.push(w);
     warn(w);
   }

@@ -13,6 +13,7 @@ export type Step =
   | "update"
   | "tag"
   | "commit"
+  | "push"
   | "restore"
   | "status"
   | "continue-deployment";

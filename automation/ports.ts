@@ -90,6 +90,10 @@ export interface RepoPort {
   committedText(path: string): Promise<string | undefined>;
   /** Commits exactly this path; returns the commit id. */
   commit(path: string, message: string): Promise<string>;
+  /** The remote branch the current branch pushes to (`origin/main`); undefined when it tracks none. */
+  upstream(): Promise<string | undefined>;
+  /** Pushes HEAD to that remote branch (a rejected push throws, with git's reason). */
+  push(): Promise<void>;
 }
 
 export interface PausedDeployment {

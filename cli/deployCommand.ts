@@ -25,11 +25,12 @@ export const DEPLOY_OPTIONS = {
   "allow-critical": { type: "boolean", default: false },
   "no-restore": { type: "boolean", default: false },
   commit: { type: "boolean", default: false },
+  push: { type: "boolean", default: false },
 } as const;
 
 /** Those options as the library takes them, with the approval step they ask for. */
-export function deploySettings(v: { yes?: boolean; "allow-critical"?: boolean; "no-restore"?: boolean; commit?: boolean }, io: Interaction) {
-  return { approve: approverFor(v.yes ?? false, io), allowCritical: v["allow-critical"] ?? false, restore: !v["no-restore"], commit: v.commit ?? false };
+export function deploySettings(v: { yes?: boolean; "allow-critical"?: boolean; "no-restore"?: boolean; commit?: boolean; push?: boolean }, io: Interaction) {
+  return { approve: approverFor(v.yes ?? false, io), allowCritical: v["allow-critical"] ?? false, restore: !v["no-restore"], commit: v.commit ?? false, push: v.push ?? false };
 }
 
 /** `--yes`, or a prompt; a run that can ask nobody and has no --yes is refused before anything changes. */
@@ -131,7 +132,7 @@ export function report(r: DeployResult): string {
       break;
   }
   for (const w of r.warnings) lines.push(`WARNING: ${w}`);
-  if (r.commit) lines.push(`Committed ${r.commit}.`);
+  if (r.commit) lines.push(`Committed ${r.commit}${r.pushed ? ` and pushed it to ${r.pushed}` : ""}.`);
   if (r.uncommittedFile) lines.push(`${r.uncommittedFile} now pins this image: commit it (or pass --commit) so a push-triggered Pulumi Deployments run deploys the same thing.`);
   return lines.join("\n") + "\n";
 }

@@ -3,8 +3,8 @@ import { EXIT_HELP } from "./exitCodes";
 
 export const USAGES = {
   plan: "ferry plan [--project <ferry|network>] --stack <name> [--config-file <file>] [--json]",
-  promote: "ferry promote --from <stack> --to <stack> [--yes] [--allow-critical] [--no-restore] [--commit]",
-  rollback: "ferry rollback --stack <stack> [--to <generation|digest>] [--yes] [--allow-critical] [--no-restore] [--commit]",
+  promote: "ferry promote --from <stack> --to <stack> [--yes] [--allow-critical] [--no-restore] [--commit [--push]]",
+  rollback: "ferry rollback --stack <stack> [--to <generation|digest>] [--yes] [--allow-critical] [--no-restore] [--commit [--push]]",
   status: "ferry status [--stack <stack>]... [--json]",
   approve: "ferry approve --stack <stack> [--service <name>]",
   reject: "ferry reject --stack <stack> [--service <name>]",

@@ -392,6 +392,41 @@ describe("automation", () => {
       expect((await refusal(edited.ferry.promote({ from: "dev", to: "staging", approve: yes }))).message).to.contain("Pulumi.staging.yaml has uncommitted changes");
     });
 
+    it("--commit --push pushes the commit to the branch the checkout tracks, after committing", async () => {
+      const w = world();
+      const result = await w.ferry.promote({ from: "dev", to: "staging", approve: yes, commit: true, push: true, onEvent: w.onEvent });
+      expect([result.commit, result.pushed, w.ports.repo.pushes]).to.deep.equal(["abc123def456", "origin/main", 1]);
+      const steps = w.events.filter((e) => e.kind === "step").map((e) => (e as { step: string }).step);
+      expect(steps.slice(-2)).to.deep.equal(["commit", "push"]);
+    });
+
+    const pushRefusals: [string, (w: ReturnType<typeof world>) => Promise<unknown>, string][] = [
+      ["--push without --commit", (w) => w.ferry.promote({ from: "dev", to: "staging", approve: yes, push: true }), "--push needs --commit: it pushes the commit of the stack file"],
+      [
+        "--push on a branch that tracks no remote branch",
+        (w) => ((w.ports.repo.tracking = undefined), w.ferry.promote({ from: "dev", to: "staging", approve: yes, commit: true, push: true })),
+        "--push needs the current branch to track a remote branch (set it once: git push -u origin <branch>)",
+      ],
+    ];
+    for (const [what, run, says] of pushRefusals) {
+      it(`${what} is refused before anything changes`, async () => {
+        const w = world();
+        expect((await refusal(run(w))).message).to.equal(says);
+        expect(w.ports.stacks.log.filter((l) => !l.startsWith("outputs"))).to.deep.equal([]);
+        expect([w.ports.repo.commits, w.ports.repo.pushes]).to.deep.equal([[], 0]);
+      });
+    }
+
+    it("a rejected push is a warning: the stack is deployed and the file committed, and it says how to push", async () => {
+      const w = world();
+      w.ports.repo.failPush = "! [rejected] HEAD -> main (fetch first)";
+      const result = await w.ferry.promote({ from: "dev", to: "staging", approve: yes, commit: true, push: true });
+      expect([result.outcome, result.exitCode, result.commit, result.pushed]).to.deep.equal(["deployed", 0, "abc123def456", undefined]);
+      expect(result.warnings).to.deep.equal([
+        "staging is deployed and Pulumi.staging.yaml committed (abc123def456), but pushing it failed (! [rejected] HEAD -> main (fetch first)); until it is pushed the branch does not say what staging runs. Push it: git pull --rebase && git push",
+      ]);
+    });
+
     it("--commit outside a git work tree is refused before anything changes", async () => {
       const w = world();
       w.ports.repo.inRepo = false;

@@ -31,6 +31,27 @@ export class GitRepo implements RepoPort {
     }
   }
 
+  async upstream(): Promise<string | undefined> {
+    try {
+      return (await this.git("rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}")).stdout.trim() || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async push(): Promise<void> {
+    // To the branch the current one tracks, by name, whatever push.default says.
+    const branch = (await this.git("symbolic-ref", "--short", "HEAD")).stdout.trim();
+    const remote = (await this.git("config", "--get", `branch.${branch}.remote`)).stdout.trim();
+    const merge = (await this.git("config", "--get", `branch.${branch}.merge`)).stdout.trim();
+    try {
+      await this.git("push", "--quiet", remote, `HEAD:${merge}`);
+    } catch (err) {
+      const stderr = (err as { stderr?: string }).stderr?.trim();
+      throw new Error(stderr || (err as Error).message);
+    }
+  }
+
   async commit(file: string, message: string): Promise<string> {
     await this.git("add", "--", file);
     // `commit -- <path>` commits only that path, whatever else is staged.

@@ -11,6 +11,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { BatchGetImageCommand, DescribeImagesCommand, PutImageCommand } from "@aws-sdk/client-ecr";
 import { ECSClient, RegisterTaskDefinitionCommand } from "@aws-sdk/client-ecs";
+import { execFileSync } from "child_process";
 import { createHash } from "crypto";
 import { messages } from "../../automation/decisions";
 import { EngineWorld, REGION, Run } from "./world";
@@ -104,9 +105,11 @@ describe("engine: promotion, rollback and approval through the real Pulumi CLI",
     expect(restore.message).to.match(/^ferry: restore /);
   });
 
-  it("promotes staging to prod with --commit: the commit changes the image line and nothing else", async () => {
-    const r = await world.ferry(["promote", "--from", "staging", "--to", "prod", "--yes", "--commit"]);
+  it("promotes staging to prod with --commit --push: the pushed commit changes the image line and nothing else", async () => {
+    const r = await world.ferry(["promote", "--from", "staging", "--to", "prod", "--yes", "--commit", "--push"]);
     expect(r.code, r.stdout + r.stderr).to.equal(0);
+    expect(r.stdout).to.contain("and pushed it to origin/main");
+    expect(execFileSync("git", ["rev-parse", "main"], { cwd: world.remote, encoding: "utf8" })).to.equal(world.git("rev-parse", "HEAD"));
     expect(await running("prod")).to.equal(devRefs[0]);
     const diff = world.git("show", "-U0", "--format=", "HEAD", "--", "Pulumi.prod.yaml").split("\n").filter((l) => /^[-+][^-+]/.test(l));
     expect(diff).to.deep.equal([`-  ferry:imageRef: ${shipped.prod}`, `+  ferry:imageRef: ${devRefs[0]}`]);

@@ -78,6 +78,8 @@ export class EngineWorld {
   readonly project = path.join(this.root, "ferry");
   readonly network = path.join(this.root, "network");
   readonly journal = path.join(this.root, "journal.jsonl");
+  /** The project's git remote (a bare repository). */
+  readonly remote = path.join(this.root, "remote.git");
   readonly ecs = new EcsEndpoint(this.journal, path.join(FIXTURES, "ecs"));
   readonly pulumiPath = required("FERRY_TEST_PULUMI");
   private moto?: ChildProcess;
@@ -148,9 +150,13 @@ export class EngineWorld {
       fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace(/stackReference: \S+\/network\/(\w+)/, "stackReference: organization/network/$1"));
     }
     fs.writeFileSync(path.join(this.project, ".gitignore"), "node_modules\n");
-    this.git("init", "-q");
+    this.git("init", "-q", "-b", "main");
     this.git("add", "-A");
     this.git("commit", "-q", "-m", "Ferry");
+    // The team's repository, which `ferry promote --commit --push` pushes to.
+    execFileSync("git", ["init", "-q", "--bare", "-b", "main", this.remote]);
+    this.git("remote", "add", "origin", this.remote);
+    this.git("push", "-q", "-u", "origin", "main");
   }
 
   private copyNetwork(): void {

@@ -161,6 +161,18 @@ export class MemoryRepo implements RepoPort {
     this.commits.push({ path: p, message });
     return "abc123def456";
   }
+  /** The tracked remote branch; undefined for a branch that tracks none. */
+  tracking: string | undefined = "origin/main";
+  pushes: number = 0;
+  /** Pushing fails with this (a rejected push). */
+  failPush?: string;
+  async upstream() {
+    return this.tracking;
+  }
+  async push() {
+    if (this.failPush) throw new Error(this.failPush);
+    this.pushes++;
+  }
 }
 
 export class MemoryDeployments implements DeploymentsPort {
