@@ -5,8 +5,8 @@
 import { parseArgs } from "util";
 import { usageOf } from "./usage";
 import { ConfigError } from "../config";
-import { networkPlanDocument, networkPlanText, planDocument, planText } from "../plan/render";
-import { NETWORK_DIR, PROJECT, PROJECT_DIR, runNetwork, runProgram } from "../plan/run";
+import { networkPlanDocument, networkPlanText, pipelinePlanDocument, pipelinePlanText, planDocument, planText } from "../plan/render";
+import { NETWORK_DIR, PIPELINE_DIR, PROJECT, PROJECT_DIR, runNetwork, runPipeline, runProgram } from "../plan/run";
 import { readStackConfig, StackNotFoundError } from "../config/stackConfig";
 import { EXIT } from "./exitCodes";
 import { Terminal, UsageError } from "./terminal";
@@ -22,8 +22,14 @@ export async function plan(argv: string[], term: Terminal): Promise<number> {
   });
   if (!values.stack) throw new UsageError(`--stack is required\n${PLAN_USAGE}`);
   const project = values.project ?? PROJECT;
-  if (![PROJECT, "network"].includes(project)) throw new UsageError(`--project must be ${PROJECT} (the default) or network, not ${JSON.stringify(project)}\n${PLAN_USAGE}`);
+  if (![PROJECT, "network", "pipeline"].includes(project)) throw new UsageError(`--project must be ${PROJECT} (the default), network or pipeline, not ${JSON.stringify(project)}\n${PLAN_USAGE}`);
   try {
+    if (project === "pipeline") {
+      const run = await runPipeline(values.stack, readStackConfig(PIPELINE_DIR, values.stack, values["config-file"]));
+      const doc = pipelinePlanDocument(run, "pipeline");
+      term.out(values.json ? JSON.stringify(doc, null, 2) + "\n" : pipelinePlanText(doc));
+      return EXIT.ok;
+    }
     if (project === "network") {
       const run = await runNetwork(values.stack, readStackConfig(NETWORK_DIR, values.stack, values["config-file"]));
       const doc = networkPlanDocument(run, "network");

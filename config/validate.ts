@@ -69,16 +69,7 @@ const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 export function parseConfig(stack: string, raw: Record<string, string>, secretKeys: Iterable<string> = [], project = NAMESPACE): FerryConfig {
   const prefix = `${NAMESPACE}:`;
   const r = new Reader(new Set(secretKeys));
-  const top = new Map<string, unknown>();
-  for (const [fullKey, text] of Object.entries(raw)) {
-    if (!fullKey.startsWith(prefix)) continue;
-    const key = fullKey.slice(prefix.length);
-    if (!(TOP_LEVEL_KEYS as readonly string[]).includes(key)) {
-      r.unknownKey(fullKey, text, TOP_LEVEL_KEYS);
-      continue;
-    }
-    top.set(key, decode(text));
-  }
+  const top = readNamespace(r, raw, NAMESPACE, TOP_LEVEL_KEYS);
   const k = (key: string) => `${prefix}${key}`;
   const get = (key: string) => {
     const v = top.get(key);
@@ -137,6 +128,22 @@ export function parseConfig(stack: string, raw: Record<string, string>, secretKe
 
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return { project, stack, build, imageRef, images, architecture, image, network, cluster, loadBalancer, certificateArn, logRetentionDays, promotion, services };
+}
+
+/**
+ * The keys of one namespace (`<namespace>:<key>`) of a flat config map, decoded; keys outside `known`
+ * are reported as unknown (with a suggestion), keys of other namespaces left alone.
+ */
+export function readNamespace(r: Reader, raw: Record<string, string>, namespace: string, known: readonly string[]): Map<string, unknown> {
+  const prefix = `${namespace}:`;
+  const given = new Map<string, unknown>();
+  for (const [fullKey, text] of Object.entries(raw)) {
+    if (!fullKey.startsWith(prefix)) continue;
+    const key = fullKey.slice(prefix.length);
+    if (!known.includes(key)) r.unknownKey(fullKey, text, known);
+    else given.set(key, decode(text));
+  }
+  return given;
 }
 
 /** Pulumi hands structured values to programs as JSON text and scalars as plain text. */

@@ -4,7 +4,7 @@
  */
 import { ConfigError, Reader } from "../config/reader";
 import { validCidr } from "../config/network";
-import { decode } from "../config/validate";
+import { readNamespace } from "../config/validate";
 
 export const NAMESPACE = "network";
 export const KEYS = ["cidr", "availabilityZones", "natGateways", "interfaceEndpoints"] as const;
@@ -41,13 +41,7 @@ export const DEFAULTS = { cidr: "10.0.0.0/16", availabilityZones: 2, natGateways
 export function parseNetworkConfig(stack: string, raw: Record<string, string>): NetworkSettings {
   const r = new Reader();
   const prefix = `${NAMESPACE}:`;
-  const given = new Map<string, unknown>();
-  for (const [fullKey, text] of Object.entries(raw)) {
-    if (!fullKey.startsWith(prefix)) continue;
-    const key = fullKey.slice(prefix.length);
-    if (!(KEYS as readonly string[]).includes(key)) r.unknownKey(fullKey, text, KEYS);
-    else given.set(key, decode(text));
-  }
+  const given = readNamespace(r, raw, NAMESPACE, KEYS);
   const k = (key: string) => `${prefix}${key}`;
   const region = raw["aws:region"] || "us-east-1";
 

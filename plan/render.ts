@@ -8,7 +8,8 @@ import { alarmNames } from "../components/serviceAlarms";
 import { shiftsTraffic } from "../lib/deployment";
 import { serviceResourceName } from "../lib/names";
 import { capacityStrategy } from "../components/service";
-import { NetworkRun, PlannedResource, ProgramRun, ResourceOptionsSeen } from "./run";
+import { NetworkRun, PipelineRun, PlannedResource, ProgramRun, ResourceOptionsSeen } from "./run";
+import type { StackDeployment } from "../pipeline/deployments";
 import type { NetworkSettings } from "../network/config";
 
 export const SECRET = "[secret]";
@@ -248,6 +249,33 @@ export function networkPlanText(doc: NetworkPlanDocument): string {
     ...Object.entries(doc.outputs).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`),
     "",
   ].join("\n");
+}
+
+/** The pipeline project's plan: the same contract and, per stack, what Deployments does. */
+export interface PipelinePlanDocument {
+  project: string;
+  stack: string;
+  resources: PlanDocument["resources"];
+  outputs: Record<string, unknown>;
+  deployments: StackDeployment[];
+}
+
+export function pipelinePlanDocument(run: PipelineRun, project: string): PipelinePlanDocument {
+  return { ...commonDocument(run, project), deployments: run.deployments };
+}
+
+export function pipelinePlanText(doc: PipelinePlanDocument): string {
+  const lines = [`Pipeline offline plan: project ${doc.project}, stack ${doc.stack}`, "", ...resourceLines(doc.resources), "", "Pulumi Deployments:"];
+  for (const d of doc.deployments) {
+    lines.push(
+      `  ${d.organization}/${d.project}/${d.stack} (from ${d.repository} ${d.branch}, folder ${d.repoDir}):`,
+      `    pulumi up on a push that changes: ${d.paths.join(" ")}`,
+      `    pull requests: preview${d.pullRequestTemplate ? "; each gets a review stack made from this one" : ""}`,
+      `    before the operation: ${d.preRunCommands.join("; ")}; AWS: role ${d.roleArn} through OIDC`,
+      ...(d.driftSchedule ? [`    drift detection: ${d.driftSchedule}`] : []),
+    );
+  }
+  return lines.join("\n") + "\n";
 }
 
 export function planText(doc: PlanDocument): string {

@@ -10,6 +10,8 @@ import { FerryConfig, parseConfig } from "../config";
 import { OfflineMocks, RecordedInvoke } from "./mocks";
 import { StackConfig } from "../config/stackConfig";
 import { NetworkSettings, parseNetworkConfig } from "../network/config";
+import { parsePipelineConfig } from "../pipeline/config";
+import { StackDeployment, stackDeployments } from "../pipeline/deployments";
 
 /** Where the program's modules are: the checkout (TypeScript sources) or the built package's dist/. */
 const PROGRAM_DIR = path.resolve(__dirname, "..");
@@ -128,6 +130,21 @@ export async function runNetwork(stack: string, stackConfig: StackConfig): Promi
   return { stack, region: settings.region, settings, ...declared };
 }
 
+/** The pipeline project (pipeline/): Pulumi Deployments settings, run the same way. */
+export const PIPELINE_DIR = path.join(PROJECT_DIR, "pipeline");
+const PIPELINE_ENTRY = ["index.ts", "index.js"].map((f) => path.join(PROGRAM_DIR, "pipeline", f)).find((f) => fs.existsSync(f)) ?? path.join(PROGRAM_DIR, "pipeline", "index.ts");
+
+export interface PipelineRun extends Omit<ProgramRun, "config" | "region"> {
+  deployments: StackDeployment[];
+}
+
+/** Validates `pipeline:*` (throws ConfigError before anything is declared), then runs pipeline/index.ts. */
+export async function runPipeline(stack: string, stackConfig: StackConfig): Promise<PipelineRun> {
+  const deployments = stackDeployments(parsePipelineConfig(stackConfig.values));
+  const declared = await runUnderMocks(PIPELINE_ENTRY, projectName(PIPELINE_DIR), stack, stackConfig, "us-east-1");
+  return { stack, deployments, ...declared };
+}
+
 /** Runs a program under the mock runtime, recording what it declares. */
 async function runUnderMocks(entry: string, project: string, stack: string, stackConfig: StackConfig, region: string): Promise<Pick<ProgramRun, "resources" | "invokes" | "outputs">> {
   const mocks = new OfflineMocks(region);
@@ -193,7 +210,7 @@ function resolve<T>(out: pulumi.Output<T>): Promise<T> {
 
 /** Loads the program module anew (project files only; the Pulumi SDK keeps its runtime state). */
 function loadFresh(entry: string): Record<string, unknown> {
-  const programDirs = ["components", "config", "lib", "aws", "network"].map((d) => path.join(PROGRAM_DIR, d) + path.sep);
+  const programDirs = ["components", "config", "lib", "aws", "network", "pipeline"].map((d) => path.join(PROGRAM_DIR, d) + path.sep);
   for (const key of Object.keys(require.cache)) {
     if (key === entry || programDirs.some((d) => key.startsWith(d))) delete require.cache[key];
   }

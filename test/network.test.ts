@@ -5,19 +5,11 @@
  */
 import { expect } from "chai";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import { main } from "../cli/main";
+import { ferry, tempStackFile } from "./support/cli";
 import { readStackConfig } from "../config/stackConfig";
 import { endpointMonthlyUsd, parseNetworkConfig } from "../network/config";
 import { NETWORK_DIR, PROJECT_DIR, runNetwork } from "../plan/run";
-
-async function ferry(...args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, { out: (t) => void (stdout += t), err: (t) => void (stderr += t) });
-  return { code, stdout, stderr };
-}
 
 describe("network project", function () {
   this.timeout(60000);
@@ -143,18 +135,16 @@ describe("network project", function () {
     });
 
     it("invalid config: exit 2, every problem on stderr, nothing on stdout", async () => {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ferry-network-"));
-      const file = path.join(dir, "Pulumi.broken.yaml");
-      fs.writeFileSync(file, "config:\n  network:availabilityZones: 1\n  network:natGateway: single\n");
+      const file = tempStackFile("config:\n  network:availabilityZones: 1\n  network:natGateway: single\n");
       const r = await ferry("plan", "--project", "network", "--stack", "broken", "--config-file", file);
       expect([r.code, r.stdout]).to.deep.equal([2, ""]);
       expect(r.stderr).to.contain("invalid network config (2 problems)").and.contain("network:availabilityZones: got 1").and.contain(`network:natGateway: got "single"; unknown key (did you mean "natGateways"?)`);
     });
 
     it("refuses a project it does not know", async () => {
-      const r = await ferry("plan", "--project", "pipeline", "--stack", "prod");
+      const r = await ferry("plan", "--project", "billing", "--stack", "prod");
       expect(r.code).to.equal(2);
-      expect(r.stderr).to.contain(`--project must be ferry (the default) or network, not "pipeline"`);
+      expect(r.stderr).to.contain(`--project must be ferry (the default), network or pipeline, not "billing"`);
     });
   });
 });

@@ -5,31 +5,13 @@
  */
 import { expect } from "chai";
 import { spawnSync } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import { main } from "../cli/main";
 import { PROJECT_DIR } from "../plan/run";
+import { ferry, tempStackFile } from "./support/cli";
 import { FERRY } from "./support/paths";
-
-/** Runs `ferry <args>` through the CLI's entry point with a recording terminal. */
-async function ferry(...args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, { out: (t) => void (stdout += t), err: (t) => void (stderr += t) });
-  return { code, stdout, stderr };
-}
 
 function ferryProcess(...args: string[]) {
   const r = spawnSync(process.execPath, [...FERRY, ...args], { cwd: PROJECT_DIR, encoding: "utf8" });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function tempConfig(text: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ferry-plan-"));
-  const file = path.join(dir, "Pulumi.broken.yaml");
-  fs.writeFileSync(file, text);
-  return file;
 }
 
 describe("ferry plan", function () {
@@ -83,7 +65,7 @@ describe("ferry plan", function () {
   });
 
   it("refuses invalid config with exit 2, the keys on stderr and nothing on stdout (a process)", () => {
-    const file = tempConfig(
+    const file = tempStackFile(
       ["config:", "  ferry:imageRef: repo:latest", "  ferry:services:", "    web:", "      cpu: 256", "      memory: 4096", "      port: 8080"].join("\n"),
     );
     const r = ferryProcess("plan", "--stack", "dev", "--config-file", file, "--json");
@@ -108,7 +90,7 @@ describe("ferry plan", function () {
   });
 
   it("prints secret config as [secret], never the value", async () => {
-    const file = tempConfig(
+    const file = tempStackFile(
       [
         "config:",
         "  ferry:build: true",

@@ -1,0 +1,65 @@
+/**
+ * What Pulumi Deployments does for each stack, decided from data (pure; pipeline/index.ts declares it):
+ * - ferry/dev deploys on pushes to the branch that change what dev runs (the app, the program, its
+ *   config, the lockfile), previews pull requests, and is the template of review stacks;
+ * - ferry/staging and ferry/prod deploy only when their own stack file changes — the commit
+ *   `ferry promote --commit --push` makes — so a plain push never deploys them;
+ * - the network's stacks deploy when the network project or their own stack file changes;
+ * - prod stacks are checked for drift on a schedule;
+ * - every deployment installs with `npm ci` at the repository's root and runs from its project's
+ *   folder, with AWS credentials from the stack's role through OIDC (no stored keys).
+ */
+import type { PipelineSettings, StackId } from "./config";
+
+/** The repository paths whose change can change what a Ferry stack runs (besides its stack file). */
+export const FERRY_PROGRAM_PATHS = ["app/**", "index.ts", "components/**", "config/**", "lib/**", "aws/**", "package.json", "package-lock.json", "Pulumi.yaml"];
+/** The same for the network project (its program reads config/'s shared readers). */
+export const NETWORK_PROGRAM_PATHS = ["network/index.ts", "network/config.ts", "network/Pulumi.yaml", "config/network.ts", "config/reader.ts", "config/validate.ts", "package.json", "package-lock.json"];
+
+export interface StackDeployment {
+  organization: string;
+  project: string;
+  stack: string;
+  /** The project's folder in the repository. */
+  repoDir: string;
+  branch: string;
+  repository: string;
+  /** `pulumi up` on a push to the branch that touches one of `paths`. */
+  deployCommits: boolean;
+  paths: string[];
+  previewPullRequests: boolean;
+  /** Pull requests get a review stack made from this one. */
+  pullRequestTemplate: boolean;
+  preRunCommands: string[];
+  roleArn: string;
+  sessionName: string;
+  /** Cron of the drift detection, for prod stacks. */
+  driftSchedule?: string;
+}
+
+export function stackDeployments(s: PipelineSettings): StackDeployment[] {
+  return (Object.keys(s.stacks) as StackId[]).map((id) => {
+    const [project, stack] = id.split("/");
+    const repoDir = project === "ferry" ? "." : project;
+    const stackFile = `${repoDir === "." ? "" : `${repoDir}/`}Pulumi.${stack}.yaml`;
+    const isDev = id === "ferry/dev";
+    const paths = project === "network" ? [...NETWORK_PROGRAM_PATHS, stackFile] : isDev ? [...FERRY_PROGRAM_PATHS, stackFile] : [stackFile];
+    return {
+      organization: s.organization,
+      project,
+      stack,
+      repoDir,
+      branch: s.branch,
+      repository: s.repository,
+      deployCommits: true,
+      paths,
+      previewPullRequests: true,
+      pullRequestTemplate: isDev,
+      // Dependencies live at the repository's root; Deployments' own install is skipped for `npm ci`.
+      preRunCommands: [repoDir === "." ? "npm ci" : `npm ci --prefix ${repoDir.split("/").map(() => "..").join("/")}`],
+      roleArn: s.stacks[id].roleArn,
+      sessionName: `pulumi-deployments-${project}-${stack}`,
+      ...(stack === "prod" ? { driftSchedule: s.driftSchedule } : {}),
+    };
+  });
+}

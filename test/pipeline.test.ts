@@ -1,0 +1,212 @@
+/**
+ * The pipeline project (pipeline/): its config contract, what Pulumi Deployments does for each stack
+ * (which pushes deploy which stack, with the path filters read as globs), its resources under the mock
+ * runtime, and `ferry plan --project pipeline`.
+ */
+import { expect } from "chai";
+import { ferry, tempStackFile } from "./support/cli";
+import { readStackConfig } from "../config/stackConfig";
+import { parsePipelineConfig } from "../pipeline/config";
+import { StackDeployment, stackDeployments } from "../pipeline/deployments";
+import { PIPELINE_DIR, runPipeline } from "../plan/run";
+
+const role = (n: string) => `arn:aws:iam::123456789012:role/deploy-${n}`;
+const stacks = { "network/staging": { roleArn: role("ns") }, "network/prod": { roleArn: role("np") }, "ferry/dev": { roleArn: role("fd") }, "ferry/staging": { roleArn: role("fs") }, "ferry/prod": { roleArn: role("fp") } };
+const valid: Record<string, string> = { "pipeline:organization": "acme", "pipeline:repository": "acme/ferry", "pipeline:stacks": JSON.stringify(stacks) };
+
+/** A path filter as a glob: `**` any path, `*` any name within one folder. */
+function matches(glob: string, file: string): boolean {
+  const re = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*\*/g, "\u0000").replace(/\*/g, "[^/]*").replace(/\u0000/g, ".*");
+  return new RegExp(`^${re}$`).test(file);
+}
+const deployedBy = (ds: StackDeployment[], file: string) => ds.filter((d) => d.deployCommits && d.paths.some((p) => matches(p, file))).map((d) => `${d.project}/${d.stack}`);
+
+describe("pipeline project", function () {
+  this.timeout(60000);
+
+  describe("config (pipeline:*)", () => {
+    it("reads the shipped stack file, with the defaults", () => {
+      const s = parsePipelineConfig(readStackConfig(PIPELINE_DIR, "main").values);
+      expect([s.organization, s.repository, s.branch, s.driftSchedule]).to.deep.equal(["acme", "acme/ferry", "main", "0 */6 * * *"]);
+      expect(Object.keys(s.stacks)).to.deep.equal(["network/staging", "network/prod", "ferry/dev", "ferry/staging", "ferry/prod"]);
+    });
+
+    const refused: [Record<string, string>, string[]][] = [
+      [{}, [
+        "pipeline:organization: got (missing); your Pulumi organization's name",
+        "pipeline:repository: got (missing); the GitHub repository as owner/name",
+        "pipeline:stacks: got (missing); a map of network/staging, network/prod, ferry/dev, ferry/staging, ferry/prod to { roleArn }",
+      ]],
+      [{ ...valid, "pipeline:repository": "ferry" }, [`pipeline:repository: got "ferry"; the GitHub repository as owner/name`]],
+      [{ ...valid, "pipeline:repository": "-acme/ferry" }, [`pipeline:repository: got "-acme/ferry"; the GitHub repository as owner/name`]],
+      [{ ...valid, "pipeline:repository": "acme/ferry/x" }, [`pipeline:repository: got "acme/ferry/x"; the GitHub repository as owner/name`]],
+      [{ ...valid, "pipeline:branch": "release..1" }, [`pipeline:branch: got "release..1"; a git branch name, e.g. main`]],
+      [{ ...valid, "pipeline:branch": "main.lock" }, [`pipeline:branch: got "main.lock"; a git branch name, e.g. main`]],
+      [{ ...valid, "pipeline:driftSchedule": "hourly" }, [`pipeline:driftSchedule: got "hourly"; a cron expression of five fields, e.g. 0 */6 * * *`]],
+      [{ ...valid, "pipeline:branches": "main" }, [`pipeline:branches: got "main"; unknown key (did you mean "branch"?); known keys: organization, repository, branch, stacks, driftSchedule`]],
+      [{ ...valid, "pipeline:stacks": JSON.stringify({ ...stacks, "ferry/qa": { roleArn: role("q") } }) }, [`pipeline:stacks.ferry/qa: got {"roleArn":"arn:aws:iam::123456789012:role/deploy-q"}; unknown key; known keys: network/staging, network/prod, ferry/dev, ferry/staging, ferry/prod`]],
+      [{ ...valid, "pipeline:stacks": JSON.stringify({ ...stacks, "ferry/prod": undefined }) }, ["pipeline:stacks.ferry/prod: got (missing); { roleArn: <the IAM role Pulumi Deployments assumes for this stack> }"]],
+      [{ ...valid, "pipeline:stacks": JSON.stringify({ ...stacks, "ferry/dev": { roleArn: "deploy-dev" } }) }, [`pipeline:stacks.ferry/dev.roleArn: got "deploy-dev"; an IAM role ARN (arn:aws:iam::<account>:role/<name>)`]],
+      [{ ...valid, "pipeline:stacks": JSON.stringify({ ...stacks, "ferry/dev": {} }) }, ["pipeline:stacks.ferry/dev.roleArn: got (missing); an IAM role ARN (arn:aws:iam::<account>:role/<name>)"]],
+    ];
+    for (const [raw, problems] of refused) {
+      it(`refuses ${JSON.stringify(raw).slice(0, 90)}`, () => {
+        let err: Error | undefined;
+        try {
+          parsePipelineConfig(raw);
+        } catch (e) {
+          err = e as Error;
+        }
+        expect(err?.message).to.equal(`invalid pipeline config (${problems.length} problem${problems.length > 1 ? "s" : ""}):\n${problems.map((p) => `  ${p}`).join("\n")}`);
+      });
+    }
+  });
+
+  describe("every pattern matched whole, both sides of each rule", () => {
+    const owner39 = "a".repeat(39);
+    const withRole = (arn: string) => JSON.stringify({ ...stacks, "ferry/dev": { roleArn: arn } });
+    const cases: [string, string, boolean][] = [
+      ["organization", "acme", true],
+      ["organization", "Acme_Co.2", true],
+      ["organization", "-acme", false],
+      ["organization", "acme corp", false],
+      ["repository", "a/b", true],
+      ["repository", "my-org/my.repo_1", true],
+      ["repository", `${owner39}/x`, true],
+      ["repository", `${owner39}a/x`, false],
+      ["repository", `x/${"r".repeat(100)}`, true],
+      ["repository", `x/${"r".repeat(101)}`, false],
+      ["repository", "my--org/x", false],
+      ["repository", "org-/x", false],
+      ["repository", "org/x y", false],
+      ["branch", "release/1.2", true],
+      ["branch", "feature//x", false],
+      ["branch", "/main", false],
+      ["branch", "main/", false],
+      ["branch", "x@{y}", false],
+      ["branch", "x.lock", false],
+      ["branch", "x.", false],
+      ["branch", "a b", false],
+      ["driftSchedule", "0 6 * * 1-5", true],
+      ["driftSchedule", "0 */6 * *", false],
+      ["driftSchedule", "0 */6 * * * *", false],
+      ["stacks", withRole("arn:aws:iam::123456789012:role/service-role/deploy"), true],
+      ["stacks", withRole("arn:aws-cn:iam::123456789012:role/deploy"), true],
+      ["stacks", withRole("xarn:aws:iam::123456789012:role/deploy"), false],
+      ["stacks", withRole("arn:aws:iam::123456789012:role/"), false],
+      ["stacks", withRole("arn:aws:iam::12345678901:role/deploy"), false],
+      ["stacks", withRole("arn:aws:iam::123456789012:role/deploy me"), false],
+      ["stacks", withRole("arn:aws1:iam::123456789012:role/deploy"), false],
+    ];
+    for (const [key, value, ok] of cases) {
+      it(`pipeline:${key} ${JSON.stringify(value).slice(0, 60)} is ${ok ? "accepted" : "refused"}`, () => {
+        const run = () => parsePipelineConfig({ ...valid, [`pipeline:${key}`]: value });
+        if (ok) expect(run).not.to.throw();
+        else expect(run).to.throw(`pipeline:${key}`);
+      });
+    }
+
+    it("keys of other namespaces are not its business; values are what was given", () => {
+      const s = parsePipelineConfig({ ...valid, "aws:region": "eu-west-1", "ferry:build": "true", "pipeline:driftSchedule": "15 3 * * *" });
+      expect([s.driftSchedule, s.stacks["ferry/prod"].roleArn]).to.deep.equal(["15 3 * * *", role("fp")]);
+    });
+  });
+
+  describe("what Deployments does for each stack", () => {
+    const ds = stackDeployments(parsePipelineConfig({ ...valid, "pipeline:branch": "trunk" }));
+    const pushes: [string, string[]][] = [
+      ["components/service.ts", ["ferry/dev"]],
+      ["app/server.js", ["ferry/dev"]],
+      ["package-lock.json", ["network/staging", "network/prod", "ferry/dev"]],
+      ["Pulumi.dev.yaml", ["ferry/dev"]],
+      ["Pulumi.staging.yaml", ["ferry/staging"]],
+      ["Pulumi.prod.yaml", ["ferry/prod"]],
+      ["network/index.ts", ["network/staging", "network/prod"]],
+      ["network/Pulumi.prod.yaml", ["network/prod"]],
+      ["config/network.ts", ["network/staging", "network/prod", "ferry/dev"]],
+      ["README.md", []],
+      ["test/gc.test.ts", []],
+      ["pipeline/index.ts", []],
+      ["index.ts", ["ferry/dev"]],
+      ["lib/gc.ts", ["ferry/dev"]],
+      ["aws/ecs.ts", ["ferry/dev"]],
+      ["config/validate.ts", ["network/staging", "network/prod", "ferry/dev"]],
+      ["config/reader.ts", ["network/staging", "network/prod", "ferry/dev"]],
+      ["package.json", ["network/staging", "network/prod", "ferry/dev"]],
+      ["Pulumi.yaml", ["ferry/dev"]],
+      ["network/config.ts", ["network/staging", "network/prod"]],
+      ["network/Pulumi.yaml", ["network/staging", "network/prod"]],
+      ["network/Pulumi.staging.yaml", ["network/staging"]],
+    ];
+    for (const [file, stacksDeployed] of pushes) {
+      it(`a push changing ${file} deploys ${stacksDeployed.join(", ") || "nothing"}`, () => expect(deployedBy(ds, file)).to.deep.equal(stacksDeployed));
+    }
+
+    it("every stack: pushes to the configured branch, previews pull requests, npm ci at the repository root, its own role through OIDC", () => {
+      expect(ds.map((d) => [`${d.project}/${d.stack}`, d.branch, d.repoDir, d.previewPullRequests, d.preRunCommands, d.roleArn, d.sessionName])).to.deep.equal([
+        ["network/staging", "trunk", "network", true, ["npm ci --prefix .."], role("ns"), "pulumi-deployments-network-staging"],
+        ["network/prod", "trunk", "network", true, ["npm ci --prefix .."], role("np"), "pulumi-deployments-network-prod"],
+        ["ferry/dev", "trunk", ".", true, ["npm ci"], role("fd"), "pulumi-deployments-ferry-dev"],
+        ["ferry/staging", "trunk", ".", true, ["npm ci"], role("fs"), "pulumi-deployments-ferry-staging"],
+        ["ferry/prod", "trunk", ".", true, ["npm ci"], role("fp"), "pulumi-deployments-ferry-prod"],
+      ]);
+    });
+
+    it("dev alone is the review stacks' template; prod stacks alone run drift detection", () => {
+      expect(ds.filter((d) => d.pullRequestTemplate).map((d) => `${d.project}/${d.stack}`)).to.deep.equal(["ferry/dev"]);
+      expect(ds.filter((d) => d.driftSchedule).map((d) => [`${d.project}/${d.stack}`, d.driftSchedule])).to.deep.equal([["network/prod", "0 */6 * * *"], ["ferry/prod", "0 */6 * * *"]]);
+    });
+  });
+
+  describe("program under the mock runtime", () => {
+    let run: Awaited<ReturnType<typeof runPipeline>>;
+    before(async () => (run = await runPipeline("main", readStackConfig(PIPELINE_DIR, "main"))));
+
+    it("one DeploymentSettings per stack, carrying the decisions exactly; no stored credentials", () => {
+      const settings = run.resources.filter((r) => r.type === "pulumiservice:index:DeploymentSettings");
+      expect(settings.map((r) => r.name).sort()).to.deep.equal(["ferry-dev", "ferry-prod", "ferry-staging", "network-prod", "network-staging"]);
+      for (const d of run.deployments) {
+        const r = settings.find((x) => x.name === `${d.project}-${d.stack}`)!;
+        expect(r.inputs).to.deep.equal({
+          organization: "acme",
+          project: d.project,
+          stack: d.stack,
+          sourceContext: { git: { branch: "main", repoDir: d.repoDir } },
+          github: { repository: "acme/ferry", deployCommits: true, previewPullRequests: true, pullRequestTemplate: d.pullRequestTemplate, paths: d.paths },
+          operationContext: { preRunCommands: d.preRunCommands, options: { skipInstallDependencies: true }, oidc: { aws: { roleARN: d.roleArn, sessionName: d.sessionName } } },
+        });
+      }
+    });
+
+    it("a DriftSchedule for each prod stack, after its settings, never remediating on its own", () => {
+      const drift = run.resources.filter((r) => r.type === "pulumiservice:index:DriftSchedule");
+      expect(drift.map((r) => [r.name, r.inputs])).to.have.deep.members([
+        ["network-prod", { organization: "acme", project: "network", stack: "prod", scheduleCron: "0 */6 * * *", autoRemediate: false }],
+        ["ferry-prod", { organization: "acme", project: "ferry", stack: "prod", scheduleCron: "0 */6 * * *", autoRemediate: false }],
+      ]);
+      for (const r of drift) expect(r.options.dependencies).to.include(`pulumiservice:index:DeploymentSettings::${r.name}`);
+    });
+  });
+
+  describe("ferry plan --project pipeline", () => {
+    it("--json prints one document: project, stack, resources, outputs and each stack's deployments", async () => {
+      const r = await ferry("plan", "--project", "pipeline", "--stack", "main", "--json");
+      expect(r.code, r.stderr).to.equal(0);
+      const doc = JSON.parse(r.stdout);
+      expect(Object.keys(doc)).to.deep.equal(["project", "stack", "resources", "outputs", "deployments"]);
+      expect(doc.outputs.stacks).to.deep.equal(["acme/network/staging", "acme/network/prod", "acme/ferry/dev", "acme/ferry/staging", "acme/ferry/prod"]);
+    });
+
+    it("the text plan says which push deploys which stack", async () => {
+      const r = await ferry("plan", "--project", "pipeline", "--stack", "main");
+      expect(r.stdout).to.contain("  acme/ferry/staging (from acme/ferry main, folder .):\n    pulumi up on a push that changes: Pulumi.staging.yaml\n");
+    });
+
+    it("invalid config: exit 2, every problem on stderr, nothing on stdout", async () => {
+      const file = tempStackFile("config:\n  pipeline:organization: acme\n  pipeline:repository: ferry\n");
+      const r = await ferry("plan", "--project", "pipeline", "--stack", "broken", "--config-file", file);
+      expect([r.code, r.stdout]).to.deep.equal([2, ""]);
+      expect(r.stderr).to.contain("invalid pipeline config (2 problems)").and.contain(`pipeline:repository: got "ferry"`);
+    });
+  });
+});
