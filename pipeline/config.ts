@@ -18,13 +18,14 @@ const ORGANIZATION = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}\/[A-Za-z0-9._-]{1,100}$/;
 /** A git branch name (the subset `git check-ref-format --branch` accepts that deployments use). */
 const BRANCH = /^(?!\/|.*(?:\/\/|\.\.|@\{|\/$|\.lock$|\.$))[A-Za-z0-9._\/-]+$/;
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/;
+/** An IAM managed policy: an AWS one (`iam::aws:`) or the account's own. */
+const POLICY_ARN = /^arn:aws[a-z-]*:iam::(?:\d{12}|aws):policy\/[\w+=,.@\/-]{1,512}$/;
 /** Five cron fields (minute hour day month weekday), as Pulumi Cloud's schedules take them. */
 const CRON = /^(\S+\s+){4}\S+$/;
 
 export interface StackSettings {
-  /** The IAM role Deployments assumes through OIDC for this stack. */
-  roleArn: string;
+  /** The managed policies attached to the role this stack's deployments assume: what they may do in AWS. */
+  policyArns: string[];
 }
 
 export interface PipelineSettings {
@@ -56,14 +57,15 @@ export function parsePipelineConfig(raw: Record<string, string>): PipelineSettin
 
   const stacks = {} as Record<StackId, StackSettings>;
   const o = r.object(k("stacks"), given.get("stacks"), STACKS) ?? {};
-  if (!given.has("stacks")) r.report(k("stacks"), undefined, `a map of ${STACKS.join(", ")} to { roleArn }`);
+  if (!given.has("stacks")) r.report(k("stacks"), undefined, `a map of ${STACKS.join(", ")} to { policyArns }`);
+  const describe = "an IAM managed policy ARN (arn:aws:iam::<account or aws>:policy/<name>)";
   for (const id of STACKS) {
     const key = `${k("stacks")}.${id}`;
-    if (given.has("stacks") && o[id] === undefined) r.report(key, undefined, "{ roleArn: <the IAM role Pulumi Deployments assumes for this stack> }");
-    const s = r.object(key, o[id], ["roleArn"]) ?? {};
-    const roleArn = o[id] === undefined ? "" : (r.string(`${key}.roleArn`, s.roleArn, { pattern: ROLE_ARN, describe: "an IAM role ARN (arn:aws:iam::<account>:role/<name>)" }) ?? "");
-    if (o[id] !== undefined && s.roleArn === undefined) r.report(`${key}.roleArn`, undefined, "an IAM role ARN (arn:aws:iam::<account>:role/<name>)");
-    stacks[id] = { roleArn };
+    if (given.has("stacks") && o[id] === undefined) r.report(key, undefined, "{ policyArns: [<what this stack's deployments may do in AWS>] }");
+    const s = r.object(key, o[id], ["policyArns"]) ?? {};
+    const list = o[id] === undefined ? [] : (r.list(`${key}.policyArns`, s.policyArns) ?? []);
+    if (o[id] !== undefined && list.length === 0) r.report(`${key}.policyArns`, s.policyArns, `at least one ${describe}`);
+    stacks[id] = { policyArns: list.flatMap((a, i) => r.string(`${key}.policyArns[${i}]`, a, { pattern: POLICY_ARN, describe }) ?? []) };
   }
   if (r.problems.length) throw new ConfigError(r.problems, "pipeline");
   return { organization, repository, branch, stacks, driftSchedule };

@@ -7,7 +7,8 @@
  * - the network's stacks deploy when the network project or their own stack file changes;
  * - prod stacks are checked for drift on a schedule;
  * - every deployment installs with `npm ci` at the repository's root and runs from its project's
- *   folder, with AWS credentials from the stack's role through OIDC (no stored keys).
+ *   folder, with AWS credentials from the stack's own role through OIDC (no stored keys; the role
+ *   trusts that organization, project and stack only, pipeline/trust.ts).
  */
 import type { PipelineSettings, StackId } from "./config";
 
@@ -31,7 +32,9 @@ export interface StackDeployment {
   /** Pull requests get a review stack made from this one. */
   pullRequestTemplate: boolean;
   preRunCommands: string[];
-  roleArn: string;
+  /** The deployment role's name, and the managed policies attached to it. */
+  roleName: string;
+  policyArns: string[];
   sessionName: string;
   /** Cron of the drift detection, for prod stacks. */
   driftSchedule?: string;
@@ -57,7 +60,8 @@ export function stackDeployments(s: PipelineSettings): StackDeployment[] {
       pullRequestTemplate: isDev,
       // Dependencies live at the repository's root; Deployments' own install is skipped for `npm ci`.
       preRunCommands: [repoDir === "." ? "npm ci" : `npm ci --prefix ${repoDir.split("/").map(() => "..").join("/")}`],
-      roleArn: s.stacks[id].roleArn,
+      roleName: `pulumi-deployments-${project}-${stack}`,
+      policyArns: s.stacks[id].policyArns,
       sessionName: `pulumi-deployments-${project}-${stack}`,
       ...(stack === "prod" ? { driftSchedule: s.driftSchedule } : {}),
     };

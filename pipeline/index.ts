@@ -1,17 +1,32 @@
 /**
- * The delivery pipeline as code: Pulumi Deployments settings for the network's and Ferry's stacks
- * (triggers, path filters, review stacks, `npm ci`, AWS credentials through OIDC) and prod's drift
- * detection. config → decisions (pipeline/deployments.ts) → Pulumi Cloud resources.
+ * The delivery pipeline as code: Pulumi Cloud's OIDC issuer as an IAM identity provider, one
+ * deployment role per stack trusted for that stack only, and Pulumi Deployments settings for the
+ * network's and Ferry's stacks (triggers, path filters, review stacks, `npm ci`, credentials through
+ * OIDC) with prod's drift detection. config → decisions (deployments.ts, trust.ts) → resources.
  */
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as pulumiservice from "@pulumi/pulumiservice";
 import { parsePipelineConfig } from "./config";
 import { stackDeployments } from "./deployments";
+import { ISSUER, trustPolicy } from "./trust";
 
 const settings = parsePipelineConfig(pulumi.runtime.allConfig());
 
+const issuer = new aws.iam.OpenIdConnectProvider("pulumi-cloud", { url: ISSUER, clientIdLists: [settings.organization] });
+
+const roles: Record<string, pulumi.Output<string>> = {};
 for (const d of stackDeployments(settings)) {
   const name = `${d.project}-${d.stack}`;
+  const role = new aws.iam.Role(name, {
+    name: d.roleName,
+    description: `Pulumi Deployments of ${d.organization}/${d.project}/${d.stack}`,
+    assumeRolePolicy: issuer.arn.apply((arn) => trustPolicy(arn, d.organization, d.project, d.stack)),
+    maxSessionDuration: 3600,
+  });
+  d.policyArns.forEach((policyArn, i) => new aws.iam.RolePolicyAttachment(`${name}-${i}`, { role: role.name, policyArn }));
+  roles[`${d.organization}/${d.project}/${d.stack}`] = role.arn;
+
   const deploymentSettings = new pulumiservice.DeploymentSettings(name, {
     organization: d.organization,
     project: d.project,
@@ -27,7 +42,7 @@ for (const d of stackDeployments(settings)) {
     operationContext: {
       preRunCommands: d.preRunCommands,
       options: { skipInstallDependencies: true },
-      oidc: { aws: { roleARN: d.roleArn, sessionName: d.sessionName } },
+      oidc: { aws: { roleARN: role.arn, sessionName: d.sessionName } },
     },
   });
   if (d.driftSchedule) {
@@ -35,4 +50,5 @@ for (const d of stackDeployments(settings)) {
   }
 }
 
-export const stacks = stackDeployments(settings).map((d) => `${d.organization}/${d.project}/${d.stack}`);
+/** Each stack's deployment role. */
+export const deploymentRoles = roles;

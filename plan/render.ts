@@ -271,7 +271,7 @@ export function pipelinePlanText(doc: PipelinePlanDocument): string {
       `  ${d.organization}/${d.project}/${d.stack} (from ${d.repository} ${d.branch}, folder ${d.repoDir}):`,
       `    pulumi up on a push that changes: ${d.paths.join(" ")}`,
       `    pull requests: preview${d.pullRequestTemplate ? "; each gets a review stack made from this one" : ""}`,
-      `    before the operation: ${d.preRunCommands.join("; ")}; AWS: role ${d.roleArn} through OIDC`,
+      `    before the operation: ${d.preRunCommands.join("; ")}; AWS: role ${d.roleName} through OIDC (trusts this stack only), with ${d.policyArns.join(", ")}`,
       ...(d.driftSchedule ? [`    drift detection: ${d.driftSchedule}`] : []),
     );
   }

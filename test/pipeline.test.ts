@@ -10,8 +10,8 @@ import { parsePipelineConfig } from "../pipeline/config";
 import { StackDeployment, stackDeployments } from "../pipeline/deployments";
 import { PIPELINE_DIR, runPipeline } from "../plan/run";
 
-const role = (n: string) => `arn:aws:iam::123456789012:role/deploy-${n}`;
-const stacks = { "network/staging": { roleArn: role("ns") }, "network/prod": { roleArn: role("np") }, "ferry/dev": { roleArn: role("fd") }, "ferry/staging": { roleArn: role("fs") }, "ferry/prod": { roleArn: role("fp") } };
+const policy = (n: string) => `arn:aws:iam::123456789012:policy/deploy-${n}`;
+const stacks = { "network/staging": { policyArns: [policy("ns")] }, "network/prod": { policyArns: [policy("np")] }, "ferry/dev": { policyArns: [policy("fd")] }, "ferry/staging": { policyArns: [policy("fs")] }, "ferry/prod": { policyArns: [policy("fp"), "arn:aws:iam::aws:policy/ReadOnlyAccess"] } };
 const valid: Record<string, string> = { "pipeline:organization": "acme", "pipeline:repository": "acme/ferry", "pipeline:stacks": JSON.stringify(stacks) };
 
 /** A path filter as a glob: `**` any path, `*` any name within one folder. */
@@ -20,6 +20,9 @@ function matches(glob: string, file: string): boolean {
   return new RegExp(`^${re}$`).test(file);
 }
 const deployedBy = (ds: StackDeployment[], file: string) => ds.filter((d) => d.deployCommits && d.paths.some((p) => matches(p, file))).map((d) => `${d.project}/${d.stack}`);
+
+/** The role ARN the offline plan's model gives a role of this name. */
+const roleArn = (name: string) => `arn:aws:iam::123456789012:role/${name}`;
 
 describe("pipeline project", function () {
   this.timeout(60000);
@@ -35,7 +38,7 @@ describe("pipeline project", function () {
       [{}, [
         "pipeline:organization: got (missing); your Pulumi organization's name",
         "pipeline:repository: got (missing); the GitHub repository as owner/name",
-        "pipeline:stacks: got (missing); a map of network/staging, network/prod, ferry/dev, ferry/staging, ferry/prod to { roleArn }",
+        "pipeline:stacks: got (missing); a map of network/staging, network/prod, ferry/dev, ferry/staging, ferry/prod to { policyArns }",
       ]],
       [{ ...valid, "pipeline:repository": "ferry" }, [`pipeline:repository: got "ferry"; the GitHub repository as owner/name`]],
       [{ ...valid, "pipeline:repository": "-acme/ferry" }, [`pipeline:repository: got "-acme/ferry"; the GitHub repository as owner/name`]],
@@ -44,10 +47,12 @@ describe("pipeline project", function () {
       [{ ...valid, "pipeline:branch": "main.lock" }, [`pipeline:branch: got "main.lock"; a git branch name, e.g. main`]],
       [{ ...valid, "pipeline:driftSchedule": "hourly" }, [`pipeline:driftSchedule: got "hourly"; a cron expression of five fields, e.g. 0 */6 * * *`]],
       [{ ...valid, "pipeline:branches": "main" }, [`pipeline:branches: got "main"; unknown key (did you mean "branch"?); known keys: organization, repository, branch, stacks, driftSchedule`]],
-      [{ ...valid, "pipeline:stacks": JSON.stringify({ ...stacks, "ferry/qa": { roleArn: role("q") } }) }, [`pipeline:stacks.ferry/qa: got {"roleArn":"arn:aws:iam::123456789012:role/deploy-q"}; unknown key; known keys: network/staging, network/prod, ferry/dev, ferry/staging, ferry/prod`]],
-      [{ ...valid, "pipeline:stacks": JSON.stringify({ ...stacks, "ferry/prod": undefined }) }, ["pipeline:stacks.ferry/prod: got (missing); { roleArn: <the IAM role Pulumi Deployments assumes for this stack> }"]],
-      [{ ...valid, "pipeline:stacks": JSON.stringify({ ...stacks, "ferry/dev": { roleArn: "deploy-dev" } }) }, [`pipeline:stacks.ferry/dev.roleArn: got "deploy-dev"; an IAM role ARN (arn:aws:iam::<account>:role/<name>)`]],
-      [{ ...valid, "pipeline:stacks": JSON.stringify({ ...stacks, "ferry/dev": {} }) }, ["pipeline:stacks.ferry/dev.roleArn: got (missing); an IAM role ARN (arn:aws:iam::<account>:role/<name>)"]],
+      [{ ...valid, "pipeline:stacks": JSON.stringify({ ...stacks, "ferry/qa": { policyArns: [policy("q")] } }) }, [`pipeline:stacks.ferry/qa: got {"policyArns":["arn:aws:iam::123456789012:policy/deploy-q"]}; unknown key; known keys: network/staging, network/prod, ferry/dev, ferry/staging, ferry/prod`]],
+      [{ ...valid, "pipeline:stacks": JSON.stringify({ ...stacks, "ferry/prod": undefined }) }, ["pipeline:stacks.ferry/prod: got (missing); { policyArns: [<what this stack's deployments may do in AWS>] }"]],
+      [{ ...valid, "pipeline:stacks": JSON.stringify({ ...stacks, "ferry/dev": { policyArns: ["deploy-dev"] } }) }, [`pipeline:stacks.ferry/dev.policyArns[0]: got "deploy-dev"; an IAM managed policy ARN (arn:aws:iam::<account or aws>:policy/<name>)`]],
+      [{ ...valid, "pipeline:stacks": JSON.stringify({ ...stacks, "ferry/dev": {} }) }, ["pipeline:stacks.ferry/dev.policyArns: got (missing); at least one an IAM managed policy ARN (arn:aws:iam::<account or aws>:policy/<name>)"]],
+      [{ ...valid, "pipeline:stacks": JSON.stringify({ ...stacks, "ferry/dev": { policyArns: [] } }) }, ["pipeline:stacks.ferry/dev.policyArns: got []; at least one an IAM managed policy ARN (arn:aws:iam::<account or aws>:policy/<name>)"]],
+      [{ ...valid, "pipeline:stacks": JSON.stringify({ ...stacks, "ferry/dev": { roleArn: "x" } }) }, [`pipeline:stacks.ferry/dev.roleArn: got "x"; unknown key; known keys: policyArns`, "pipeline:stacks.ferry/dev.policyArns: got (missing); at least one an IAM managed policy ARN (arn:aws:iam::<account or aws>:policy/<name>)"]],
     ];
     for (const [raw, problems] of refused) {
       it(`refuses ${JSON.stringify(raw).slice(0, 90)}`, () => {
@@ -64,7 +69,7 @@ describe("pipeline project", function () {
 
   describe("every pattern matched whole, both sides of each rule", () => {
     const owner39 = "a".repeat(39);
-    const withRole = (arn: string) => JSON.stringify({ ...stacks, "ferry/dev": { roleArn: arn } });
+    const withPolicy = (arn: string) => JSON.stringify({ ...stacks, "ferry/dev": { policyArns: [arn] } });
     const cases: [string, string, boolean][] = [
       ["organization", "acme", true],
       ["organization", "Acme_Co.2", true],
@@ -90,13 +95,15 @@ describe("pipeline project", function () {
       ["driftSchedule", "0 6 * * 1-5", true],
       ["driftSchedule", "0 */6 * *", false],
       ["driftSchedule", "0 */6 * * * *", false],
-      ["stacks", withRole("arn:aws:iam::123456789012:role/service-role/deploy"), true],
-      ["stacks", withRole("arn:aws-cn:iam::123456789012:role/deploy"), true],
-      ["stacks", withRole("xarn:aws:iam::123456789012:role/deploy"), false],
-      ["stacks", withRole("arn:aws:iam::123456789012:role/"), false],
-      ["stacks", withRole("arn:aws:iam::12345678901:role/deploy"), false],
-      ["stacks", withRole("arn:aws:iam::123456789012:role/deploy me"), false],
-      ["stacks", withRole("arn:aws1:iam::123456789012:role/deploy"), false],
+      ["stacks", withPolicy("arn:aws:iam::123456789012:policy/team/deploy"), true],
+      ["stacks", withPolicy("arn:aws-cn:iam::123456789012:policy/deploy"), true],
+      ["stacks", withPolicy("arn:aws:iam::aws:policy/ReadOnlyAccess"), true],
+      ["stacks", withPolicy("xarn:aws:iam::123456789012:policy/deploy"), false],
+      ["stacks", withPolicy("arn:aws:iam::123456789012:policy/"), false],
+      ["stacks", withPolicy("arn:aws:iam::12345678901:policy/deploy"), false],
+      ["stacks", withPolicy("arn:aws:iam::123456789012:policy/deploy me"), false],
+      ["stacks", withPolicy("arn:aws1:iam::123456789012:policy/deploy"), false],
+      ["stacks", withPolicy("arn:aws:iam::123456789012:role/deploy"), false],
     ];
     for (const [key, value, ok] of cases) {
       it(`pipeline:${key} ${JSON.stringify(value).slice(0, 60)} is ${ok ? "accepted" : "refused"}`, () => {
@@ -108,7 +115,7 @@ describe("pipeline project", function () {
 
     it("keys of other namespaces are not its business; values are what was given", () => {
       const s = parsePipelineConfig({ ...valid, "aws:region": "eu-west-1", "ferry:build": "true", "pipeline:driftSchedule": "15 3 * * *" });
-      expect([s.driftSchedule, s.stacks["ferry/prod"].roleArn]).to.deep.equal(["15 3 * * *", role("fp")]);
+      expect([s.driftSchedule, s.stacks["ferry/prod"].policyArns]).to.deep.equal(["15 3 * * *", [policy("fp"), "arn:aws:iam::aws:policy/ReadOnlyAccess"]]);
     });
   });
 
@@ -143,12 +150,12 @@ describe("pipeline project", function () {
     }
 
     it("every stack: pushes to the configured branch, previews pull requests, npm ci at the repository root, its own role through OIDC", () => {
-      expect(ds.map((d) => [`${d.project}/${d.stack}`, d.branch, d.repoDir, d.previewPullRequests, d.preRunCommands, d.roleArn, d.sessionName])).to.deep.equal([
-        ["network/staging", "trunk", "network", true, ["npm ci --prefix .."], role("ns"), "pulumi-deployments-network-staging"],
-        ["network/prod", "trunk", "network", true, ["npm ci --prefix .."], role("np"), "pulumi-deployments-network-prod"],
-        ["ferry/dev", "trunk", ".", true, ["npm ci"], role("fd"), "pulumi-deployments-ferry-dev"],
-        ["ferry/staging", "trunk", ".", true, ["npm ci"], role("fs"), "pulumi-deployments-ferry-staging"],
-        ["ferry/prod", "trunk", ".", true, ["npm ci"], role("fp"), "pulumi-deployments-ferry-prod"],
+      expect(ds.map((d) => [`${d.project}/${d.stack}`, d.branch, d.repoDir, d.previewPullRequests, d.preRunCommands, d.roleName, d.policyArns, d.sessionName])).to.deep.equal([
+        ["network/staging", "trunk", "network", true, ["npm ci --prefix .."], "pulumi-deployments-network-staging", [policy("ns")], "pulumi-deployments-network-staging"],
+        ["network/prod", "trunk", "network", true, ["npm ci --prefix .."], "pulumi-deployments-network-prod", [policy("np")], "pulumi-deployments-network-prod"],
+        ["ferry/dev", "trunk", ".", true, ["npm ci"], "pulumi-deployments-ferry-dev", [policy("fd")], "pulumi-deployments-ferry-dev"],
+        ["ferry/staging", "trunk", ".", true, ["npm ci"], "pulumi-deployments-ferry-staging", [policy("fs")], "pulumi-deployments-ferry-staging"],
+        ["ferry/prod", "trunk", ".", true, ["npm ci"], "pulumi-deployments-ferry-prod", [policy("fp"), "arn:aws:iam::aws:policy/ReadOnlyAccess"], "pulumi-deployments-ferry-prod"],
       ]);
     });
 
@@ -173,9 +180,43 @@ describe("pipeline project", function () {
           stack: d.stack,
           sourceContext: { git: { branch: "main", repoDir: d.repoDir } },
           github: { repository: "acme/ferry", deployCommits: true, previewPullRequests: true, pullRequestTemplate: d.pullRequestTemplate, paths: d.paths },
-          operationContext: { preRunCommands: d.preRunCommands, options: { skipInstallDependencies: true }, oidc: { aws: { roleARN: d.roleArn, sessionName: d.sessionName } } },
+          operationContext: { preRunCommands: d.preRunCommands, options: { skipInstallDependencies: true }, oidc: { aws: { roleARN: roleArn(d.roleName), sessionName: d.sessionName } } },
         });
       }
+    });
+
+    it("trusts Pulumi Cloud's OIDC issuer for the organization only, as the audience", () => {
+      const provider = run.resources.filter((r) => r.type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider");
+      expect(provider.map((r) => r.inputs)).to.deep.equal([{ url: "https://api.pulumi.com/oidc", clientIdLists: ["acme"] }]);
+    });
+
+    it("one role per stack, assumable only by that organization's deployments of that project and stack", () => {
+      const roles = run.resources.filter((r) => r.type === "aws:iam/role:Role");
+      expect(roles.map((r) => r.inputs.name).sort()).to.deep.equal(run.deployments.map((d) => d.roleName).sort());
+      for (const d of run.deployments) {
+        const r = roles.find((x) => x.inputs.name === d.roleName)!;
+        const trust = JSON.parse(r.inputs.assumeRolePolicy as string);
+        expect(trust.Statement).to.deep.equal([
+          {
+            Effect: "Allow",
+            Principal: { Federated: trust.Statement[0].Principal.Federated },
+            Action: "sts:AssumeRoleWithWebIdentity",
+            Condition: {
+              StringEquals: { "api.pulumi.com/oidc:aud": "acme" },
+              StringLike: { "api.pulumi.com/oidc:sub": `pulumi:deploy:org:acme:project:${d.project}:stack:${d.stack}:operation:*:scope:write` },
+            },
+          },
+        ]);
+        expect(trust.Statement[0].Principal.Federated).to.match(/^arn:aws:iam::123456789012:openidconnectprovider\//);
+        const attached = run.resources.filter((x) => x.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" && x.name.startsWith(`${d.project}-${d.stack}-`));
+        expect(attached.map((x) => x.inputs.policyArn)).to.deep.equal(d.policyArns);
+        expect(attached.every((x) => x.inputs.role === d.roleName)).to.equal(true);
+      }
+    });
+
+    it("no credential anywhere in the inputs: no keys, tokens or environment variables", () => {
+      const text = JSON.stringify(run.resources.map((r) => r.inputs));
+      expect(text).to.not.match(/AKIA|secretAccessKey|accessKeyId|AWS_SECRET|environmentVariables|token/i);
     });
 
     it("a DriftSchedule for each prod stack, after its settings, never remediating on its own", () => {
@@ -194,7 +235,7 @@ describe("pipeline project", function () {
       expect(r.code, r.stderr).to.equal(0);
       const doc = JSON.parse(r.stdout);
       expect(Object.keys(doc)).to.deep.equal(["project", "stack", "resources", "outputs", "deployments"]);
-      expect(doc.outputs.stacks).to.deep.equal(["acme/network/staging", "acme/network/prod", "acme/ferry/dev", "acme/ferry/staging", "acme/ferry/prod"]);
+      expect(Object.keys(doc.outputs.deploymentRoles)).to.deep.equal(["acme/network/staging", "acme/network/prod", "acme/ferry/dev", "acme/ferry/staging", "acme/ferry/prod"]);
     });
 
     it("the text plan says which push deploys which stack", async () => {
