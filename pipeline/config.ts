@@ -64,7 +64,7 @@ export function parsePipelineConfig(raw: Record<string, string>): PipelineSettin
     if (given.has("stacks") && o[id] === undefined) r.report(key, undefined, "{ policyArns: [<what this stack's deployments may do in AWS>] }");
     const s = r.object(key, o[id], ["policyArns"]) ?? {};
     const list = o[id] === undefined ? [] : (r.list(`${key}.policyArns`, s.policyArns) ?? []);
-    if (o[id] !== undefined && list.length === 0) r.report(`${key}.policyArns`, s.policyArns, `at least one ${describe}`);
+    if (o[id] !== undefined && list.length === 0) r.report(`${key}.policyArns`, s.policyArns, "a list of at least one IAM managed policy ARN (arn:aws:iam::<account or aws>:policy/<name>)");
     stacks[id] = { policyArns: list.flatMap((a, i) => r.string(`${key}.policyArns[${i}]`, a, { pattern: POLICY_ARN, describe }) ?? []) };
   }
   if (r.problems.length) throw new ConfigError(r.problems, "pipeline");

@@ -8,6 +8,7 @@ import { ferry, tempStackFile } from "./support/cli";
 import { readStackConfig } from "../config/stackConfig";
 import { parsePipelineConfig } from "../pipeline/config";
 import { StackDeployment, stackDeployments } from "../pipeline/deployments";
+import { deploymentSubject, ISSUER, trustPolicy } from "../pipeline/trust";
 import { PIPELINE_DIR, runPipeline } from "../plan/run";
 
 const policy = (n: string) => `arn:aws:iam::123456789012:policy/deploy-${n}`;
@@ -50,9 +51,10 @@ describe("pipeline project", function () {
       [{ ...valid, "pipeline:stacks": JSON.stringify({ ...stacks, "ferry/qa": { policyArns: [policy("q")] } }) }, [`pipeline:stacks.ferry/qa: got {"policyArns":["arn:aws:iam::123456789012:policy/deploy-q"]}; unknown key; known keys: network/staging, network/prod, ferry/dev, ferry/staging, ferry/prod`]],
       [{ ...valid, "pipeline:stacks": JSON.stringify({ ...stacks, "ferry/prod": undefined }) }, ["pipeline:stacks.ferry/prod: got (missing); { policyArns: [<what this stack's deployments may do in AWS>] }"]],
       [{ ...valid, "pipeline:stacks": JSON.stringify({ ...stacks, "ferry/dev": { policyArns: ["deploy-dev"] } }) }, [`pipeline:stacks.ferry/dev.policyArns[0]: got "deploy-dev"; an IAM managed policy ARN (arn:aws:iam::<account or aws>:policy/<name>)`]],
-      [{ ...valid, "pipeline:stacks": JSON.stringify({ ...stacks, "ferry/dev": {} }) }, ["pipeline:stacks.ferry/dev.policyArns: got (missing); at least one an IAM managed policy ARN (arn:aws:iam::<account or aws>:policy/<name>)"]],
-      [{ ...valid, "pipeline:stacks": JSON.stringify({ ...stacks, "ferry/dev": { policyArns: [] } }) }, ["pipeline:stacks.ferry/dev.policyArns: got []; at least one an IAM managed policy ARN (arn:aws:iam::<account or aws>:policy/<name>)"]],
-      [{ ...valid, "pipeline:stacks": JSON.stringify({ ...stacks, "ferry/dev": { roleArn: "x" } }) }, [`pipeline:stacks.ferry/dev.roleArn: got "x"; unknown key; known keys: policyArns`, "pipeline:stacks.ferry/dev.policyArns: got (missing); at least one an IAM managed policy ARN (arn:aws:iam::<account or aws>:policy/<name>)"]],
+      [{ ...valid, "pipeline:stacks": JSON.stringify({ ...stacks, "ferry/dev": {} }) }, ["pipeline:stacks.ferry/dev.policyArns: got (missing); a list of at least one IAM managed policy ARN (arn:aws:iam::<account or aws>:policy/<name>)"]],
+      [{ ...valid, "pipeline:stacks": JSON.stringify({ ...stacks, "ferry/dev": { policyArns: [] } }) }, ["pipeline:stacks.ferry/dev.policyArns: got []; a list of at least one IAM managed policy ARN (arn:aws:iam::<account or aws>:policy/<name>)"]],
+      [{ ...valid, "pipeline:stacks": JSON.stringify({ ...stacks, "ferry/dev": { policyArns: "arn:aws:iam::aws:policy/ReadOnlyAccess" } }) }, [`pipeline:stacks.ferry/dev.policyArns: got "arn:aws:iam::aws:policy/ReadOnlyAccess"; a list`, `pipeline:stacks.ferry/dev.policyArns: got "arn:aws:iam::aws:policy/ReadOnlyAccess"; a list of at least one IAM managed policy ARN (arn:aws:iam::<account or aws>:policy/<name>)`]],
+      [{ ...valid, "pipeline:stacks": JSON.stringify({ ...stacks, "ferry/dev": { roleArn: "x" } }) }, [`pipeline:stacks.ferry/dev.roleArn: got "x"; unknown key; known keys: policyArns`, "pipeline:stacks.ferry/dev.policyArns: got (missing); a list of at least one IAM managed policy ARN (arn:aws:iam::<account or aws>:policy/<name>)"]],
     ];
     for (const [raw, problems] of refused) {
       it(`refuses ${JSON.stringify(raw).slice(0, 90)}`, () => {
@@ -90,9 +92,11 @@ describe("pipeline project", function () {
       ["branch", "main/", false],
       ["branch", "x@{y}", false],
       ["branch", "x.lock", false],
+      ["branch", "x.locked", true],
       ["branch", "x.", false],
       ["branch", "a b", false],
       ["driftSchedule", "0 6 * * 1-5", true],
+      ["driftSchedule", "0  6 * * 1-5", true],
       ["driftSchedule", "0 */6 * *", false],
       ["driftSchedule", "0 */6 * * * *", false],
       ["stacks", withPolicy("arn:aws:iam::123456789012:policy/team/deploy"), true],
@@ -116,6 +120,26 @@ describe("pipeline project", function () {
     it("keys of other namespaces are not its business; values are what was given", () => {
       const s = parsePipelineConfig({ ...valid, "aws:region": "eu-west-1", "ferry:build": "true", "pipeline:driftSchedule": "15 3 * * *" });
       expect([s.driftSchedule, s.stacks["ferry/prod"].policyArns]).to.deep.equal(["15 3 * * *", [policy("fp"), "arn:aws:iam::aws:policy/ReadOnlyAccess"]]);
+    });
+  });
+
+  describe("the deployment role's trust (pipeline/trust.ts)", () => {
+    it("lets only this organization's deployments of this project and stack assume the role, through the OIDC provider", () => {
+      expect(JSON.parse(trustPolicy("arn:aws:iam::123456789012:oidc-provider/api.pulumi.com/oidc", "acme", "ferry", "prod"))).to.deep.equal({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { Federated: "arn:aws:iam::123456789012:oidc-provider/api.pulumi.com/oidc" },
+            Action: "sts:AssumeRoleWithWebIdentity",
+            Condition: {
+              StringEquals: { "api.pulumi.com/oidc:aud": "acme" },
+              StringLike: { "api.pulumi.com/oidc:sub": "pulumi:deploy:org:acme:project:ferry:stack:prod:operation:*:scope:write" },
+            },
+          },
+        ],
+      });
+      expect([ISSUER, deploymentSubject("o", "p", "s")]).to.deep.equal(["https://api.pulumi.com/oidc", "pulumi:deploy:org:o:project:p:stack:s:operation:*:scope:write"]);
     });
   });
 
