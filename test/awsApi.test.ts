@@ -6,7 +6,8 @@
  * AWS would refuse.
  */
 import { expect } from "chai";
-import { PlannedResource, ProgramRun } from "../plan/run";
+import { readStackConfig } from "../config/stackConfig";
+import { NETWORK_DIR, PIPELINE_DIR, PlannedResource, ProgramRun, runNetwork, runPipeline } from "../plan/run";
 import { runStack } from "./harness";
 import { checkPlan } from "./support/awsCheck";
 import { javaPattern } from "./support/awsModels";
@@ -84,6 +85,26 @@ describe("AWS accepts everything Ferry declares (API models and AWS's stated rul
       expect(check.problems).to.deep.equal([]);
     });
   }
+
+  describe("the network and pipeline projects", () => {
+    const projects: Record<string, Pick<ProgramRun, "resources" | "region">> = {};
+    before(async () => {
+      for (const stack of ["staging", "prod"]) projects[`network ${stack}`] = await runNetwork(stack, readStackConfig(NETWORK_DIR, stack));
+      projects["pipeline main"] = { ...(await runPipeline("main", readStackConfig(PIPELINE_DIR, "main"))), region: "eu-west-1" };
+    });
+    const want: Record<string, string[]> = {
+      "network staging": [],
+      "network prod": ["ec2:CreateSecurityGroup", "ec2:AuthorizeSecurityGroupIngress", "ec2:CreateVpcEndpoint"],
+      "pipeline main": ["iam:CreateOpenIDConnectProvider", "iam:CreateRole", "iam:AttachRolePolicy"],
+    };
+    for (const [name, operations] of Object.entries(want)) {
+      it(`${name}: every request is valid${operations.length ? `, and it makes ${operations.join(", ")}` : " (awsx's VPC is opaque here)"}`, () => {
+        const check = checkPlan(projects[name]);
+        expect(check.problems).to.deep.equal([]);
+        expect([...new Set(check.calls.map((c) => `${c.service}:${c.operation}`))]).to.include.members(operations);
+      });
+    }
+  });
 
   it("translates every AWS resource type of the plans, and each shipped stack makes the calls its resources need", () => {
     const operations = (run: ProgramRun) => new Set(checkPlan(run).calls.map((c) => `${c.service}:${c.operation}`));

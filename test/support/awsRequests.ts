@@ -416,6 +416,28 @@ const TYPES: Record<string, TypeInfo> = {
     translate: (i, r, call) =>
       call("iam", "CreateRole", { RoleName: nameOf(i, r), AssumeRolePolicyDocument: i.assumeRolePolicy, Description: i.description, Path: i.path, MaxSessionDuration: i.maxSessionDuration }),
   },
+  "aws:iam/openIdConnectProvider:OpenIdConnectProvider": {
+    uses: ["url", "clientIdLists", "thumbprintLists", "tags"],
+    translate: (i, _r, call) => call("iam", "CreateOpenIDConnectProvider", { Url: i.url, ClientIDList: i.clientIdLists, ThumbprintList: i.thumbprintLists }),
+  },
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment": {
+    uses: ["role", "policyArn"],
+    translate: (i, _r, call) => call("iam", "AttachRolePolicy", { RoleName: i.role, PolicyArn: i.policyArn }),
+  },
+  "aws:ec2/vpcEndpoint:VpcEndpoint": {
+    uses: ["vpcId", "serviceName", "vpcEndpointType", "privateDnsEnabled", "subnetIds", "securityGroupIds", "routeTableIds", "tags"],
+    translate: (i, _r, call) =>
+      call("ec2", "CreateVpcEndpoint", {
+        VpcId: i.vpcId,
+        ServiceName: i.serviceName,
+        VpcEndpointType: i.vpcEndpointType,
+        PrivateDnsEnabled: i.privateDnsEnabled,
+        SubnetIds: i.subnetIds,
+        SecurityGroupIds: i.securityGroupIds,
+        RouteTableIds: i.routeTableIds,
+        TagSpecifications: tagSpec("vpc-endpoint", i.tags),
+      }),
+  },
   "aws:iam/rolePolicy:RolePolicy": {
     uses: ["name", "role", "policy"],
     translate: (i, r, call) => call("iam", "PutRolePolicy", { RoleName: i.role, PolicyName: nameOf(i, r), PolicyDocument: i.policy }),
