@@ -178,7 +178,8 @@ export async function deploy(ports: Ports, req: DeployRequest): Promise<DeployRe
   }
 
   if (req.push && !req.commit) throw new RefusedError("--push needs --commit: it pushes the commit of the stack file");
-  if (req.push && !(await ports.repo.upstream())) throw new RefusedError("--push needs the current branch to track a remote branch (set it once: git push -u origin <branch>)");
+  const pushTo = req.push ? await ports.repo.upstream() : undefined;
+  if (req.push && !pushTo) throw new RefusedError("--push needs the current branch to track a remote branch (set it once: git push -u origin <branch>)");
 
   // 2. One deploy per stack: a run in progress is named first (its own stack file change may be
   //    waiting for its commit, so "already runs" would be said of an image about to be replaced),
@@ -211,7 +212,7 @@ export async function deploy(ports: Ports, req: DeployRequest): Promise<DeployRe
   // Read again when taking it: the checks above took time.
   const lease = await takeLease(ports, stack, me, warn);
   try {
-    return await deployHoldingLease(ports, req, { base, images, step, warn, file });
+    return await deployHoldingLease(ports, req, { base, images, step, warn, file, pushTo });
   } finally {
     await releaseLease(ports, stack, lease, warn);
   }
@@ -219,13 +220,24 @@ export async function deploy(ports: Ports, req: DeployRequest): Promise<DeployRe
 
 type Base = Omit<DeployResult, "outcome" | "exitCode" | "previousRef"> & { previousRef: string };
 
+/** What a deploy holding the lease works with. */
+interface HoldingLease {
+  file: string;
+  base: Base;
+  images: ImageSet;
+  step: (s: Step, m: string) => void;
+  warn: (m: string) => void;
+  /** The remote branch the commit goes to, when asked to push. */
+  pushTo?: string;
+}
+
 async function deployHoldingLease(
   ports: Ports,
   req: DeployRequest,
-  ctx: { file: string; base: Base; images: ImageSet; step: (s: Step, m: string) => void; warn: (m: string) => void },
+  ctx: HoldingLease,
 ): Promise<DeployResult> {
   const { stack, ref } = req;
-  const { file, base, images, step, warn } = ctx;
+  const { base, images, step, warn } = ctx;
   const before = await newestUpdate(ports, stack);
 
   // 3. Preview and ask, from a private copy of the stack file: the tracked file stays as it is.
@@ -274,7 +286,7 @@ async function deployHoldingLease(
     // The tracked stack file now says what runs: one line changes.
     ports.files.write(stack, setStackImages(ports.files.read(stack), images));
     step("update", `${stack} now runs ${ref} (generation ${req.generation})`);
-    return await bookkeeping(ports, req, images, { ...base, changes, outcome: "deployed", exitCode: 0 }, file, step, warn);
+    return await bookkeeping(ports, req, ctx, { ...base, changes, outcome: "deployed", exitCode: 0 });
   } finally {
     copy.dispose();
   }
@@ -338,8 +350,9 @@ export async function tagReleases(ports: Ports, stack: string, images: ImageSet,
 }
 
 /** Tags and the commit after a good deploy: never undo it, only warn with the command that redoes them. */
-async function bookkeeping(ports: Ports, req: DeployRequest, images: ImageSet, result: DeployResult, file: string, step: (s: Step, m: string) => void, warn: (m: string) => void): Promise<DeployResult> {
+async function bookkeeping(ports: Ports, req: DeployRequest, ctx: HoldingLease, result: DeployResult): Promise<DeployResult> {
   const { stack, ref } = req;
+  const { images, file, step, warn, pushTo } = ctx;
   try {
     // Remember the newest generation in the stack itself, where the next numbering reads it.
     const remembered = Number((await ports.stacks.tag(stack, GENERATION_TAG)) ?? 0) || 0;
@@ -369,12 +382,11 @@ async function bookkeeping(ports: Ports, req: DeployRequest, images: ImageSet, r
     warn(w);
     return result;
   }
-  if (!req.push) return result;
-  const upstream = await ports.repo.upstream().catch(() => undefined);
+  if (!pushTo) return result;
   try {
     await ports.repo.push();
-    result.pushed = upstream;
-    step("push", `pushed ${result.commit} to ${upstream}`);
+    result.pushed = pushTo;
+    step("push", `pushed ${result.commit} to ${pushTo}`);
   } catch (err) {
     const w = `${stack} is deployed and ${file} committed (${result.commit}), but pushing it failed (${(err as Error).message}); until it is pushed the branch does not say what ${stack} runs. Push it: git pull --rebase && git push`;
     result.warnings.push(w);

@@ -5,7 +5,8 @@
  * when asked to apply — deletes in batches, indexes before the platform images they referenced.
  * Any read that fails stops it before anything is deleted.
  */
-import { GcPlan, parseRepository, planGc, RepositoryId, repositoryUrl } from "../lib/gc";
+import { parseRepository, RepositoryId, repositoryUrl } from "../lib/ecrRepository";
+import { GcPlan, planGc } from "../lib/gc";
 import type { ImageStorePort, RemoveResult } from "../aws/imageStore";
 import type { ImageUsagePort } from "../aws/imageUsage";
 import { RefusedError } from "./errors";

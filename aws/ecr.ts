@@ -11,6 +11,7 @@ import {
   PutImageCommand,
 } from "@aws-sdk/client-ecr";
 import { RegistryPort, ScanFindings } from "../automation/ports";
+import { parseRepository } from "../lib/ecrRepository";
 
 const INDEX_TYPES = ["application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json"];
 const MANIFEST_TYPES = ["application/vnd.oci.image.manifest.v1+json", "application/vnd.docker.distribution.manifest.v2+json"];
@@ -22,10 +23,11 @@ export interface EcrImage {
   digest: string;
 }
 
-/** `<account>.dkr.ecr.<region>.amazonaws.com/<name>@sha256:<hex>` → its parts; undefined outside ECR. */
+/** `<account>.dkr.ecr.<region>.amazonaws.com/<name>@sha256:<hex>` → its parts; undefined outside ECR or unpinned. */
 export function parseEcrRef(ref: string): EcrImage | undefined {
-  const m = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^@:]+)@(sha256:[a-f0-9]{64})$/.exec(ref);
-  return m ? { registryId: m[1], region: m[2], repositoryName: m[3], digest: m[4] } : undefined;
+  const repository = parseRepository(ref);
+  const digest = /@(sha256:[a-f0-9]{64})$/.exec(ref)?.[1];
+  return repository && digest ? { ...repository, digest } : undefined;
 }
 
 interface ManifestEntry {

@@ -5,7 +5,8 @@
  * BatchDeleteImage take at most 100 image ids.
  */
 import { BatchDeleteImageCommand, BatchGetImageCommand, DescribeImagesCommand, ECRClient, ImageDetail } from "@aws-sdk/client-ecr";
-import type { RepositoryId, RepositoryImage } from "../lib/gc";
+import type { RepositoryId } from "../lib/ecrRepository";
+import type { RepositoryImage } from "../lib/gc";
 
 export const DESCRIBE_PAGE = 1000;
 export const BATCH = 100;

@@ -7,7 +7,8 @@
  * paged with ECS's default page size.
  */
 import { DescribeTaskDefinitionCommand, DescribeTasksCommand, ECSClient, ListClustersCommand, ListTaskDefinitionsCommand, ListTasksCommand } from "@aws-sdk/client-ecs";
-import { digestsUsed, Holder, RepositoryId, RepositoryImage } from "../lib/gc";
+import type { RepositoryId } from "../lib/ecrRepository";
+import { digestsUsed, Holder, RepositoryImage } from "../lib/gc";
 
 export const DESCRIBE_TASKS_BATCH = 100;
 /** Task definitions described at once (one DescribeTaskDefinition call each). */

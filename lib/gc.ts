@@ -6,6 +6,7 @@
  * may be untagged: ECR's lifecycle rules cannot see that, see lib/lifecycle.ts). Cache tags are kept:
  * the lifecycle policy expires them by age. Pure: the adapters read ECR, ECS and the stacks.
  */
+import { RepositoryId, repositoryUrl } from "./ecrRepository";
 import { CACHE_PREFIX } from "./imageTags";
 
 /** One manifest in the repository, as ECR describes it. */
@@ -110,17 +111,6 @@ function whyUnused(img: RepositoryImage, i: GcInputs): string {
 
 const short = (digest: string) => digest.replace(/^sha256:/, "").slice(0, 12);
 
-/** A repository in ECR: its URL is `<registryId>.dkr.ecr.<region>.amazonaws.com/<repositoryName>`. */
-export interface RepositoryId {
-  registryId: string;
-  region: string;
-  repositoryName: string;
-}
-
-export function repositoryUrl(r: RepositoryId): string {
-  return `${r.registryId}.dkr.ecr.${r.region}.amazonaws.com/${r.repositoryName}`;
-}
-
 /**
  * The digests of `repository`'s images that container image references name — as task definitions
  * and tasks write them: `<url>@sha256:…`, `<url>:<tag>` (resolved by the repository's tags now) or
@@ -142,13 +132,4 @@ export function digestsUsed(refs: string[], repository: RepositoryId, images: Re
     }
   }
   return [...out];
-}
-
-/**
- * The repository an image reference or repository URL names:
- * `<account>.dkr.ecr.<region>.amazonaws.com/<name>[:tag][@sha256:…]`; undefined outside ECR.
- */
-export function parseRepository(text: string): RepositoryId | undefined {
-  const m = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([a-z0-9][a-z0-9._/-]*?)(?::[\w][\w.-]*)?(?:@sha256:[a-f0-9]{64})?$/.exec(text);
-  return m ? { registryId: m[1], region: m[2], repositoryName: m[3] } : undefined;
 }

@@ -101,7 +101,9 @@ export interface ImagePlan {
 }
 
 /** What every project's plan document starts with: project, stack, resources, outputs. */
-function commonDocument(run: Pick<ProgramRun, "stack" | "resources" | "outputs">, project: string): Pick<PlanDocument, "project" | "stack" | "resources" | "outputs"> {
+type CommonDocument = Pick<PlanDocument, "project" | "stack" | "resources" | "outputs">;
+
+function commonDocument(run: Pick<ProgramRun, "stack" | "resources" | "outputs">, project: string): CommonDocument {
   return {
     project,
     stack: run.stack,
@@ -218,13 +220,7 @@ function resourceLines(resources: PlanDocument["resources"]): string[] {
 }
 
 /** The network project's plan: the same contract (project, stack, resources, outputs) and its decisions. */
-export interface NetworkPlanDocument {
-  project: string;
-  stack: string;
-  resources: PlanDocument["resources"];
-  outputs: Record<string, unknown>;
-  network: NetworkSettings;
-}
+export type NetworkPlanDocument = CommonDocument & { network: NetworkSettings };
 
 export function networkPlanDocument(run: NetworkRun, project: string): NetworkPlanDocument {
   return { ...commonDocument(run, project), network: run.settings };
@@ -252,13 +248,7 @@ export function networkPlanText(doc: NetworkPlanDocument): string {
 }
 
 /** The pipeline project's plan: the same contract and, per stack, what Deployments does. */
-export interface PipelinePlanDocument {
-  project: string;
-  stack: string;
-  resources: PlanDocument["resources"];
-  outputs: Record<string, unknown>;
-  deployments: StackDeployment[];
-}
+export type PipelinePlanDocument = CommonDocument & { deployments: StackDeployment[] };
 
 export function pipelinePlanDocument(run: PipelineRun, project: string): PipelinePlanDocument {
   return { ...commonDocument(run, project), deployments: run.deployments };

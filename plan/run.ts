@@ -17,8 +17,11 @@ import { StackDeployment, stackDeployments } from "../pipeline/deployments";
 const PROGRAM_DIR = path.resolve(__dirname, "..");
 /** The Pulumi project (Pulumi.yaml and the stack files): the checkout, or the package root above dist/. */
 export const PROJECT_DIR = fs.existsSync(path.join(PROGRAM_DIR, "Pulumi.yaml")) ? PROGRAM_DIR : path.dirname(PROGRAM_DIR);
-/** The program as this process can load it: index.ts from sources, index.js when built. */
-const PROGRAM_ENTRY = ["index.ts", "index.js"].map((f) => path.join(PROGRAM_DIR, f)).find((f) => fs.existsSync(f)) ?? path.join(PROGRAM_DIR, "index.ts");
+/** A project's program as this process can load it: index.ts from sources, index.js when built. */
+function programEntry(folder = ""): string {
+  const dir = path.join(PROGRAM_DIR, folder);
+  return ["index.ts", "index.js"].map((f) => path.join(dir, f)).find((f) => fs.existsSync(f)) ?? path.join(dir, "index.ts");
+}
 /** The project's name, as Pulumi.yaml says (resource names start with it). */
 export const PROJECT = projectName(PROJECT_DIR);
 
@@ -111,13 +114,12 @@ export async function runProgram(stack: string, stackConfig: StackConfig, option
   const project = options.project ?? PROJECT;
   const config = parseConfig(stack, stackConfig.values, stackConfig.secretKeys, project);
   const region = stackConfig.values["aws:region"] ?? "us-east-1";
-  const declared = await runUnderMocks(options.program ?? PROGRAM_ENTRY, project, stack, stackConfig, region);
+  const declared = await runUnderMocks(options.program ?? programEntry(), project, stack, stackConfig, region);
   return { stack, region, config, ...declared };
 }
 
 /** The network project (network/): its program, run the same way. */
 export const NETWORK_DIR = path.join(PROJECT_DIR, "network");
-const NETWORK_ENTRY = ["index.ts", "index.js"].map((f) => path.join(PROGRAM_DIR, "network", f)).find((f) => fs.existsSync(f)) ?? path.join(PROGRAM_DIR, "network", "index.ts");
 
 export interface NetworkRun extends Omit<ProgramRun, "config"> {
   settings: NetworkSettings;
@@ -126,13 +128,12 @@ export interface NetworkRun extends Omit<ProgramRun, "config"> {
 /** Validates `network:*` (throws ConfigError before anything is declared), then runs network/index.ts. */
 export async function runNetwork(stack: string, stackConfig: StackConfig): Promise<NetworkRun> {
   const settings = parseNetworkConfig(stack, stackConfig.values);
-  const declared = await runUnderMocks(NETWORK_ENTRY, projectName(NETWORK_DIR), stack, stackConfig, settings.region);
+  const declared = await runUnderMocks(programEntry("network"), projectName(NETWORK_DIR), stack, stackConfig, settings.region);
   return { stack, region: settings.region, settings, ...declared };
 }
 
 /** The pipeline project (pipeline/): Pulumi Deployments settings, run the same way. */
 export const PIPELINE_DIR = path.join(PROJECT_DIR, "pipeline");
-const PIPELINE_ENTRY = ["index.ts", "index.js"].map((f) => path.join(PROGRAM_DIR, "pipeline", f)).find((f) => fs.existsSync(f)) ?? path.join(PROGRAM_DIR, "pipeline", "index.ts");
 
 export interface PipelineRun extends Omit<ProgramRun, "config" | "region"> {
   deployments: StackDeployment[];
@@ -141,7 +142,7 @@ export interface PipelineRun extends Omit<ProgramRun, "config" | "region"> {
 /** Validates `pipeline:*` (throws ConfigError before anything is declared), then runs pipeline/index.ts. */
 export async function runPipeline(stack: string, stackConfig: StackConfig): Promise<PipelineRun> {
   const deployments = stackDeployments(parsePipelineConfig(stackConfig.values));
-  const declared = await runUnderMocks(PIPELINE_ENTRY, projectName(PIPELINE_DIR), stack, stackConfig, "us-east-1");
+  const declared = await runUnderMocks(programEntry("pipeline"), projectName(PIPELINE_DIR), stack, stackConfig, "us-east-1");
   return { stack, deployments, ...declared };
 }
 

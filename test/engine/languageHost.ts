@@ -31,8 +31,8 @@ const RUN_ENTRY = require.resolve("@pulumi/pulumi/cmd/run");
 /** cmd/run's exit code when the program's error was already reported to the engine. */
 const ERROR_REPORTED = 32;
 
-/** The `cmd/run` argument list for a RunRequest (exported for the engine tests). */
-export function runArguments(req: { engine: string; monitor: string; project: string; stack: string; pwd: string; organization: string; dryRun: boolean; parallel: number; program: string; args: string[] }): string[] {
+/** The `cmd/run` argument list for a RunRequest. */
+function runArguments(req: { engine: string; monitor: string; project: string; stack: string; pwd: string; organization: string; dryRun: boolean; parallel: number; program: string; args: string[] }): string[] {
   const out = [RUN_ENTRY, "--monitor", req.monitor, "--engine", req.engine, "--project", req.project, "--stack", req.stack, "--pwd", req.pwd];
   if (req.organization) out.push("--organization", req.organization);
   if (req.dryRun) out.push("--dry-run");

@@ -115,8 +115,6 @@ const toStruct = (p: Props) => Struct.fromJavaScript(JSON.parse(JSON.stringify(p
 class StandIn {
   private model = new OfflineMocks(process.env.AWS_REGION ?? "us-east-1");
 
-  constructor(readonly pkg: string) {}
-
   configure(args: Props): void {
     if (typeof args.region === "string" && args.region) this.model = new OfflineMocks(args.region);
   }
@@ -144,7 +142,7 @@ class StandIn {
 }
 
 export function standInProvider(pkg: string): grpc.UntypedServiceImplementation {
-  const p = new StandIn(pkg);
+  const p = new StandIn();
   const impl: grpc.UntypedServiceImplementation = {};
   const unimplemented = (_c: unknown, cb: Callback) => cb({ code: grpc.status.UNIMPLEMENTED, details: `not implemented by Ferry's stand-in ${pkg} provider` } as grpc.ServiceError);
   for (const name of Object.keys(services.ResourceProviderService)) impl[name] = unimplemented;
