@@ -16,6 +16,7 @@ import { ecrRepositoryArn } from "./lib/iam";
 import { serviceResourceName, stackResourceName } from "./lib/names";
 import { targetKey } from "./lib/imageSet";
 import { routePriorities } from "./lib/routing";
+import { reviewStackExpiry } from "./components/reviewStackTtl";
 
 // 1. Config: validated before any resource is declared. Ferry's own AWS calls use the stack's AWS access.
 const config = loadConfig();
@@ -103,7 +104,11 @@ const services = config.services.map(
     }),
 );
 
-// 4. Outputs: promotion reads `imageRefs` (every target's image, promoted together; `imageRef` is the
+// 4. A review stack (a copy of the template's config, made by Pulumi Deployments for a pull request)
+//    destroys itself when its time-to-live ends, should the pull request's close never come.
+const expiresAt = config.reviewStack ? reviewStackExpiry(config.reviewStack.ttlHours) : undefined;
+
+// 5. Outputs: promotion reads `imageRefs` (every target's image, promoted together; `imageRef` is the
 //    first service's, for single-image stacks and people); people read the rest.
 const defaultTarget = config.services[0].target ?? "";
 export const imageRef = imageOf.get(defaultTarget)!;
@@ -113,3 +118,5 @@ export const url = loadBalancer?.url;
 export const clusterName = cluster.name;
 export const serviceNames = Object.fromEntries(services.map((s, i) => [config.services[i].name, s.serviceName]));
 export const logGroups = Object.fromEntries(services.map((s, i) => [config.services[i].name, s.logGroupName]));
+/** When a review stack is destroyed at the latest (ISO 8601); absent for other stacks. */
+export const reviewStackExpiresAt = expiresAt;

@@ -221,4 +221,6 @@ export interface FerryConfig {
   /** How `ferry promote` and `ferry rollback` treat this stack as a target. */
   promotion: PromotionConfig;
   services: ServiceConfig[];
+  /** Set in a review stack (made by Pulumi Deployments from the template's config): its time-to-live. */
+  reviewStack?: { ttlHours: number };
 }

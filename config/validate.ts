@@ -43,6 +43,7 @@ export const TOP_LEVEL_KEYS = [
   "certificateArn",
   "logRetentionDays",
   "promotion",
+  "reviewStacks",
   "services",
 ] as const;
 
@@ -94,6 +95,7 @@ export function parseConfig(stack: string, raw: Record<string, string>, secretKe
   const promotionKeys = r.object(k("promotion"), get("promotion"), ["scanGate"]) ?? {};
   // Every stack that runs promoted images has the scan gate unless its config turns it off.
   const promotion = { scanGate: r.boolean(`${k("promotion")}.scanGate`, promotionKeys.scanGate) ?? !build };
+  const reviewStack = readReviewStacks(r, k("reviewStacks"), get("reviewStacks"), stack);
   // (No platforms at all is reported on ferry:image.platforms alone.)
   if (build && image.platforms.length) {
     for (const s of services) {
@@ -127,7 +129,26 @@ export function parseConfig(stack: string, raw: Record<string, string>, secretKe
   }
 
   if (r.problems.length > 0) throw new ConfigError(r.problems);
-  return { project, stack, build, imageRef, images, architecture, image, network, cluster, loadBalancer, certificateArn, logRetentionDays, promotion, services };
+  return { project, stack, build, imageRef, images, architecture, image, network, cluster, loadBalancer, certificateArn, logRetentionDays, promotion, services, reviewStack };
+}
+
+/** Longest time-to-live of a review stack: Ferry's bound (a month), so a typo cannot keep one for years. */
+export const MAX_REVIEW_TTL_HOURS = 720;
+
+/**
+ * `ferry:reviewStacks: { template, ttlHours }` in the review-stack template's file. Pulumi Deployments
+ * copies that file's config into each review stack; a stack not named `template` that carries it is
+ * a review stack, and gets a time-to-live of `ttlHours` from its creation (the template gets none).
+ */
+function readReviewStacks(r: Reader, key: string, value: unknown, stack: string): FerryConfig["reviewStack"] {
+  const o = r.object(key, value, ["template", "ttlHours"]);
+  if (!o) return undefined;
+  if (o.template === undefined) r.report(`${key}.template`, undefined, "the name of the stack review stacks are made from, e.g. dev");
+  if (o.ttlHours === undefined) r.report(`${key}.ttlHours`, undefined, `hours a review stack lives at most, 1 to ${MAX_REVIEW_TTL_HOURS}`);
+  const template = r.string(`${key}.template`, o.template, { pattern: /^[A-Za-z0-9_.-]+$/, describe: "a stack name, e.g. dev" });
+  const ttlHours = r.integer(`${key}.ttlHours`, o.ttlHours, 1, MAX_REVIEW_TTL_HOURS);
+  if (template === undefined || ttlHours === undefined || template === stack) return undefined;
+  return { ttlHours };
 }
 
 /**

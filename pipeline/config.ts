@@ -24,7 +24,7 @@ const POLICY_ARN = /^arn:aws[a-z-]*:iam::(?:\d{12}|aws):policy\/[\w+=,.@\/-]{1,5
 const CRON = /^(\S+\s+){4}\S+$/;
 
 export interface StackSettings {
-  /** The managed policies attached to the role this stack's deployments assume: what they may do in AWS. */
+  /** Managed policies of the account's own, attached besides the generated least-privilege ones. */
   policyArns: string[];
 }
 
@@ -55,18 +55,19 @@ export function parsePipelineConfig(raw: Record<string, string>): PipelineSettin
     ? (r.string(k("driftSchedule"), given.get("driftSchedule"), { pattern: CRON, describe: "a cron expression of five fields, e.g. 0 */6 * * *" }) ?? DEFAULTS.driftSchedule)
     : DEFAULTS.driftSchedule;
 
+  // Every stack Deployments runs; its role's permissions are generated (permissions.ts), and
+  // `policyArns` adds managed policies of the account's own (e.g. to read a KMS key the stack uses).
   const stacks = {} as Record<StackId, StackSettings>;
   const o = r.object(k("stacks"), given.get("stacks"), STACKS) ?? {};
-  if (!given.has("stacks")) r.report(k("stacks"), undefined, `a map of ${STACKS.join(", ")} to { policyArns }`);
   const describe = "an IAM managed policy ARN (arn:aws:iam::<account or aws>:policy/<name>)";
   for (const id of STACKS) {
     const key = `${k("stacks")}.${id}`;
-    if (given.has("stacks") && o[id] === undefined) r.report(key, undefined, "{ policyArns: [<what this stack's deployments may do in AWS>] }");
-    const s = r.object(key, o[id], ["policyArns"]) ?? {};
-    const list = o[id] === undefined ? [] : (r.list(`${key}.policyArns`, s.policyArns) ?? []);
-    if (o[id] !== undefined && list.length === 0) r.report(`${key}.policyArns`, s.policyArns, "a list of at least one IAM managed policy ARN (arn:aws:iam::<account or aws>:policy/<name>)");
+    if (given.has("stacks") && o[id] === undefined) r.report(key, undefined, "{} or { policyArns: [<more managed policies for this stack's deployments>] } (every stack is listed)");
+    const s = r.object(key, o[id] ?? {}, ["policyArns"]) ?? {};
+    const list = s.policyArns === undefined ? [] : (r.list(`${key}.policyArns`, s.policyArns) ?? []);
     stacks[id] = { policyArns: list.flatMap((a, i) => r.string(`${key}.policyArns[${i}]`, a, { pattern: POLICY_ARN, describe }) ?? []) };
   }
   if (r.problems.length) throw new ConfigError(r.problems, "pipeline");
   return { organization, repository, branch, stacks, driftSchedule };
 }
+

@@ -11,6 +11,8 @@
  *   trusts that organization, project and stack only, pipeline/trust.ts).
  */
 import type { PipelineSettings, StackId } from "./config";
+import { ConfigError } from "../config/reader";
+import { deployerPolicyGroups, Feature, FerryStackShape, ferryFeatures, MAX_ATTACHED_POLICIES, networkFeatures } from "./permissions";
 
 /** The repository paths whose change can change what a Ferry stack runs (besides its stack file). */
 export const FERRY_PROGRAM_PATHS = ["app/**", "index.ts", "components/**", "config/**", "lib/**", "aws/**", "package.json", "package-lock.json", "Pulumi.yaml"];
@@ -32,20 +34,41 @@ export interface StackDeployment {
   /** Pull requests get a review stack made from this one. */
   pullRequestTemplate: boolean;
   preRunCommands: string[];
-  /** The deployment role's name, and the managed policies attached to it. */
+  /** The deployment role's name, and the managed policies of the account's own also attached to it. */
   roleName: string;
   policyArns: string[];
+  /** What the stack creates: the deployment role's permissions are granted for these (permissions.ts). */
+  features: Feature[];
+  /** The prefix of the resource names the role may touch, and the other stacks' it must not. */
+  namePrefix: string;
+  deniedPrefixes: string[];
+  /** How many managed policies the generated permissions take (IAM's size limit splits them). */
+  generatedPolicies: number;
+  /** The review-stack template's role trusts the project's stacks but these (trust.ts). */
+  reviewStacksExcept?: string[];
   sessionName: string;
   /** Cron of the drift detection, for prod stacks. */
   driftSchedule?: string;
 }
 
-export function stackDeployments(s: PipelineSettings): StackDeployment[] {
-  return (Object.keys(s.stacks) as StackId[]).map((id) => {
+/** What each stack creates, read from its stack file (pipeline/repository.ts): `ferry/<stack>` or `network/<stack>`. */
+export interface StackShapes {
+  ferry: Record<string, FerryStackShape>;
+  network: Record<string, { interfaceEndpoints: unknown[] }>;
+}
+
+export function stackDeployments(s: PipelineSettings, shapes: StackShapes): StackDeployment[] {
+  const ids = Object.keys(s.stacks) as StackId[];
+  const out = ids.map((id): StackDeployment => {
     const [project, stack] = id.split("/");
     const repoDir = project === "ferry" ? "." : project;
     const stackFile = `${repoDir === "." ? "" : `${repoDir}/`}Pulumi.${stack}.yaml`;
     const isDev = id === "ferry/dev";
+    // The template's role serves review stacks too: every `<project>-…` name but the other stacks'.
+    const others = ids.filter((o) => o !== id && o.startsWith(`${project}/`)).map((o) => o.split("/")[1]);
+    const namePrefix = isDev ? `${project}-` : `${project}-${stack}-`;
+    const deniedPrefixes = isDev ? others.map((o) => `${project}-${o}-`) : [];
+    const features = project === "ferry" ? ferryFeatures(shapes.ferry[stack]) : networkFeatures(shapes.network[stack]);
     const paths = project === "network" ? [...NETWORK_PROGRAM_PATHS, stackFile] : isDev ? [...FERRY_PROGRAM_PATHS, stackFile] : [stackFile];
     return {
       organization: s.organization,
@@ -62,8 +85,26 @@ export function stackDeployments(s: PipelineSettings): StackDeployment[] {
       preRunCommands: [repoDir === "." ? "npm ci" : `npm ci --prefix ${repoDir.split("/").map(() => "..").join("/")}`],
       roleName: `pulumi-deployments-${project}-${stack}`,
       policyArns: s.stacks[id].policyArns,
+      features,
+      namePrefix,
+      deniedPrefixes,
+      generatedPolicies: deployerPolicyGroups(features, { namePrefix, deniedPrefixes }).length,
+      ...(isDev ? { reviewStacksExcept: others } : {}),
       sessionName: `pulumi-deployments-${project}-${stack}`,
       ...(stack === "prod" ? { driftSchedule: s.driftSchedule } : {}),
     };
   });
+  // Every role's policies must fit IAM's quota of managed policies per role.
+  const over = out.filter((d) => d.generatedPolicies + d.policyArns.length > MAX_ATTACHED_POLICIES);
+  if (over.length) {
+    throw new ConfigError(
+      over.map((d) => ({
+        key: `pipeline:stacks.${d.project}/${d.stack}.policyArns`,
+        given: `${d.policyArns.length} policies`,
+        allowed: `at most ${MAX_ATTACHED_POLICIES - d.generatedPolicies}: the generated least-privilege policies take ${d.generatedPolicies} of IAM's ${MAX_ATTACHED_POLICIES} managed policies per role`,
+      })),
+      "pipeline",
+    );
+  }
+  return out;
 }

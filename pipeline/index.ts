@@ -9,22 +9,39 @@ import * as pulumi from "@pulumi/pulumi";
 import * as pulumiservice from "@pulumi/pulumiservice";
 import { parsePipelineConfig } from "./config";
 import { stackDeployments } from "./deployments";
+import { deployerPolicies } from "./permissions";
+import { checkBranch, readShapes } from "./repository";
 import { ISSUER, trustPolicy } from "./trust";
 
 const settings = parsePipelineConfig(pulumi.runtime.allConfig());
+checkBranch(settings.branch);
+const deployments = stackDeployments(settings, readShapes(Object.keys(settings.stacks)));
+const account = aws.getCallerIdentityOutput().accountId;
+const partition = aws.getPartitionOutput().partition;
 
 const issuer = new aws.iam.OpenIdConnectProvider("pulumi-cloud", { url: ISSUER, clientIdLists: [settings.organization] });
 
 const roles: Record<string, pulumi.Output<string>> = {};
-for (const d of stackDeployments(settings)) {
+for (const d of deployments) {
   const name = `${d.project}-${d.stack}`;
   const role = new aws.iam.Role(name, {
     name: d.roleName,
     description: `Pulumi Deployments of ${d.organization}/${d.project}/${d.stack}`,
-    assumeRolePolicy: issuer.arn.apply((arn) => trustPolicy(arn, d.organization, d.project, d.stack)),
+    assumeRolePolicy: issuer.arn.apply((arn) => trustPolicy(arn, d.organization, d.project, d.stack, { reviewStacksExcept: d.reviewStacksExcept })),
     maxSessionDuration: 3600,
   });
-  d.policyArns.forEach((policyArn, i) => new aws.iam.RolePolicyAttachment(`${name}-${i}`, { role: role.name, policyArn }));
+  // What the stack's deployments may do: generated for what its stack file creates, least privilege.
+  const scope = { namePrefix: d.namePrefix, deniedPrefixes: d.deniedPrefixes };
+  const documents = pulumi.all([account, partition]).apply(([acct, part]) => deployerPolicies(d.features, { ...scope, account: acct, partition: part }));
+  const count = d.generatedPolicies;
+  const generated = Array.from({ length: count }, (_, i) =>
+    new aws.iam.Policy(`${name}-deploy-${i}`, {
+      name: `${d.roleName}-${i}`,
+      description: `What Pulumi Deployments of ${d.organization}/${d.project}/${d.stack} may do (${i + 1} of ${count})`,
+      policy: documents.apply((docs) => JSON.stringify(docs[i])),
+    }).arn,
+  );
+  [...generated, ...d.policyArns].forEach((policyArn, i) => new aws.iam.RolePolicyAttachment(`${name}-${i}`, { role: role.name, policyArn }));
   roles[`${d.organization}/${d.project}/${d.stack}`] = role.arn;
 
   const deploymentSettings = new pulumiservice.DeploymentSettings(name, {

@@ -261,7 +261,9 @@ export function pipelinePlanText(doc: PipelinePlanDocument): string {
       `  ${d.organization}/${d.project}/${d.stack} (from ${d.repository} ${d.branch}, folder ${d.repoDir}):`,
       `    pulumi up on a push that changes: ${d.paths.join(" ")}`,
       `    pull requests: preview${d.pullRequestTemplate ? "; each gets a review stack made from this one" : ""}`,
-      `    before the operation: ${d.preRunCommands.join("; ")}; AWS: role ${d.roleName} through OIDC (trusts this stack only), with ${d.policyArns.join(", ")}`,
+      `    before the operation: ${d.preRunCommands.join("; ")}`,
+      `    AWS: role ${d.roleName} through OIDC, trusted by ${d.reviewStacksExcept ? `this stack and its review stacks (not ${d.reviewStacksExcept.join(", ")})` : "this stack only"}`,
+      `    may: ${d.features.join(", ")} on ${d.namePrefix}* names${d.deniedPrefixes.length ? `, never ${d.deniedPrefixes.map((p) => `${p}*`).join(", ")}` : ""} (${d.generatedPolicies} generated ${d.generatedPolicies === 1 ? "policy" : "policies"}${d.policyArns.length ? `, plus ${d.policyArns.join(", ")}` : ""})`,
       ...(d.driftSchedule ? [`    drift detection: ${d.driftSchedule}`] : []),
     );
   }

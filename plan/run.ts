@@ -11,6 +11,7 @@ import { OfflineMocks, RecordedInvoke } from "./mocks";
 import { StackConfig } from "../config/stackConfig";
 import { NetworkSettings, parseNetworkConfig } from "../network/config";
 import { parsePipelineConfig } from "../pipeline/config";
+import { checkBranch, readShapes } from "../pipeline/repository";
 import { StackDeployment, stackDeployments } from "../pipeline/deployments";
 
 /** Where the program's modules are: the checkout (TypeScript sources) or the built package's dist/. */
@@ -133,6 +134,9 @@ export async function runNetwork(stack: string, stackConfig: StackConfig): Promi
 }
 
 /** The pipeline project (pipeline/): Pulumi Deployments settings, run the same way. */
+/** The Pulumi organization offline plans assume: the one the shipped stack files name. */
+export const OFFLINE_ORGANIZATION = "acme";
+
 export const PIPELINE_DIR = path.join(PROJECT_DIR, "pipeline");
 
 export interface PipelineRun extends Omit<ProgramRun, "config" | "region"> {
@@ -141,7 +145,9 @@ export interface PipelineRun extends Omit<ProgramRun, "config" | "region"> {
 
 /** Validates `pipeline:*` (throws ConfigError before anything is declared), then runs pipeline/index.ts. */
 export async function runPipeline(stack: string, stackConfig: StackConfig): Promise<PipelineRun> {
-  const deployments = stackDeployments(parsePipelineConfig(stackConfig.values));
+  const settings = parsePipelineConfig(stackConfig.values);
+  checkBranch(settings.branch);
+  const deployments = stackDeployments(settings, readShapes(Object.keys(settings.stacks)));
   const declared = await runUnderMocks(programEntry("pipeline"), projectName(PIPELINE_DIR), stack, stackConfig, "us-east-1");
   return { stack, deployments, ...declared };
 }
@@ -152,7 +158,8 @@ async function runUnderMocks(entry: string, project: string, stack: string, stac
 
   pulumi.runtime.setAllConfig({ ...stackConfig.values }, stackConfig.secretKeys);
   // preview=false: every output resolves (to the mocks' deterministic values), so nothing waits forever.
-  await pulumi.runtime.setMocks(mocks, project, stack, false);
+  // The organization the offline plan shows for Pulumi Cloud resources (a review stack's TTL schedule).
+  await pulumi.runtime.setMocks(mocks, project, stack, false, OFFLINE_ORGANIZATION);
 
   // The mock monitor knows each registration's parent URN; MockResourceArgs does not carry it.
   const parents = new Map<string, string>();

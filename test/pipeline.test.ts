@@ -8,6 +8,8 @@ import { ferry, tempStackFile } from "./support/cli";
 import { readStackConfig } from "../config/stackConfig";
 import { parsePipelineConfig } from "../pipeline/config";
 import { StackDeployment, stackDeployments } from "../pipeline/deployments";
+import { deployerPolicies } from "../pipeline/permissions";
+import { readShapes } from "../pipeline/repository";
 import { deploymentSubject, ISSUER, trustPolicy } from "../pipeline/trust";
 import { PIPELINE_DIR, runPipeline } from "../plan/run";
 
@@ -39,7 +41,6 @@ describe("pipeline project", function () {
       [{}, [
         "pipeline:organization: got (missing); your Pulumi organization's name",
         "pipeline:repository: got (missing); the GitHub repository as owner/name",
-        "pipeline:stacks: got (missing); a map of network/staging, network/prod, ferry/dev, ferry/staging, ferry/prod to { policyArns }",
       ]],
       [{ ...valid, "pipeline:repository": "ferry" }, [`pipeline:repository: got "ferry"; the GitHub repository as owner/name`]],
       [{ ...valid, "pipeline:repository": "-acme/ferry" }, [`pipeline:repository: got "-acme/ferry"; the GitHub repository as owner/name`]],
@@ -49,12 +50,11 @@ describe("pipeline project", function () {
       [{ ...valid, "pipeline:driftSchedule": "hourly" }, [`pipeline:driftSchedule: got "hourly"; a cron expression of five fields, e.g. 0 */6 * * *`]],
       [{ ...valid, "pipeline:branches": "main" }, [`pipeline:branches: got "main"; unknown key (did you mean "branch"?); known keys: organization, repository, branch, stacks, driftSchedule`]],
       [{ ...valid, "pipeline:stacks": JSON.stringify({ ...stacks, "ferry/qa": { policyArns: [policy("q")] } }) }, [`pipeline:stacks.ferry/qa: got {"policyArns":["arn:aws:iam::123456789012:policy/deploy-q"]}; unknown key; known keys: network/staging, network/prod, ferry/dev, ferry/staging, ferry/prod`]],
-      [{ ...valid, "pipeline:stacks": JSON.stringify({ ...stacks, "ferry/prod": undefined }) }, ["pipeline:stacks.ferry/prod: got (missing); { policyArns: [<what this stack's deployments may do in AWS>] }"]],
+      [{ ...valid, "pipeline:stacks": JSON.stringify({ ...stacks, "ferry/prod": undefined }) }, ["pipeline:stacks.ferry/prod: got (missing); {} or { policyArns: [<more managed policies for this stack's deployments>] } (every stack is listed)"]],
       [{ ...valid, "pipeline:stacks": JSON.stringify({ ...stacks, "ferry/dev": { policyArns: ["deploy-dev"] } }) }, [`pipeline:stacks.ferry/dev.policyArns[0]: got "deploy-dev"; an IAM managed policy ARN (arn:aws:iam::<account or aws>:policy/<name>)`]],
-      [{ ...valid, "pipeline:stacks": JSON.stringify({ ...stacks, "ferry/dev": {} }) }, ["pipeline:stacks.ferry/dev.policyArns: got (missing); a list of at least one IAM managed policy ARN (arn:aws:iam::<account or aws>:policy/<name>)"]],
-      [{ ...valid, "pipeline:stacks": JSON.stringify({ ...stacks, "ferry/dev": { policyArns: [] } }) }, ["pipeline:stacks.ferry/dev.policyArns: got []; a list of at least one IAM managed policy ARN (arn:aws:iam::<account or aws>:policy/<name>)"]],
-      [{ ...valid, "pipeline:stacks": JSON.stringify({ ...stacks, "ferry/dev": { policyArns: "arn:aws:iam::aws:policy/ReadOnlyAccess" } }) }, [`pipeline:stacks.ferry/dev.policyArns: got "arn:aws:iam::aws:policy/ReadOnlyAccess"; a list`, `pipeline:stacks.ferry/dev.policyArns: got "arn:aws:iam::aws:policy/ReadOnlyAccess"; a list of at least one IAM managed policy ARN (arn:aws:iam::<account or aws>:policy/<name>)`]],
-      [{ ...valid, "pipeline:stacks": JSON.stringify({ ...stacks, "ferry/dev": { roleArn: "x" } }) }, [`pipeline:stacks.ferry/dev.roleArn: got "x"; unknown key; known keys: policyArns`, "pipeline:stacks.ferry/dev.policyArns: got (missing); a list of at least one IAM managed policy ARN (arn:aws:iam::<account or aws>:policy/<name>)"]],
+      [{ ...valid, "pipeline:stacks": JSON.stringify({ ...stacks, "ferry/dev": { policyArns: "arn:aws:iam::aws:policy/ReadOnlyAccess" } }) }, [`pipeline:stacks.ferry/dev.policyArns: got "arn:aws:iam::aws:policy/ReadOnlyAccess"; a list`]],
+      [{ ...valid, "pipeline:stacks": JSON.stringify({ ...stacks, "ferry/dev": { roleArn: "x" } }) }, [`pipeline:stacks.ferry/dev.roleArn: got "x"; unknown key; known keys: policyArns`]],
+      [{ ...valid, "pipeline:stacks": JSON.stringify({ ...stacks, "ferry/dev": "all" }) }, [`pipeline:stacks.ferry/dev: got "all"; an object (a YAML mapping)`]],
     ];
     for (const [raw, problems] of refused) {
       it(`refuses ${JSON.stringify(raw).slice(0, 90)}`, () => {
@@ -144,7 +144,7 @@ describe("pipeline project", function () {
   });
 
   describe("what Deployments does for each stack", () => {
-    const ds = stackDeployments(parsePipelineConfig({ ...valid, "pipeline:branch": "trunk" }));
+    const ds = stackDeployments(parsePipelineConfig({ ...valid, "pipeline:branch": "trunk" }), readShapes(["ferry/dev", "ferry/staging", "ferry/prod", "network/staging", "network/prod"]));
     const pushes: [string, string[]][] = [
       ["components/service.ts", ["ferry/dev"]],
       ["app/server.js", ["ferry/dev"]],
@@ -214,12 +214,14 @@ describe("pipeline project", function () {
       expect(provider.map((r) => r.inputs)).to.deep.equal([{ url: "https://api.pulumi.com/oidc", clientIdLists: ["acme"] }]);
     });
 
-    it("one role per stack, assumable only by that organization's deployments of that project and stack", () => {
+    it("one role per stack, assumable only by that organization's deployments of that project and stack (dev's also by its review stacks)", () => {
       const roles = run.resources.filter((r) => r.type === "aws:iam/role:Role");
       expect(roles.map((r) => r.inputs.name).sort()).to.deep.equal(run.deployments.map((d) => d.roleName).sort());
       for (const d of run.deployments) {
         const r = roles.find((x) => x.inputs.name === d.roleName)!;
         const trust = JSON.parse(r.inputs.assumeRolePolicy as string);
+        const subject = (stack: string) => `pulumi:deploy:org:acme:project:${d.project}:stack:${stack}:operation:*:scope:write`;
+        const review = d.project === "ferry" && d.stack === "dev";
         expect(trust.Statement).to.deep.equal([
           {
             Effect: "Allow",
@@ -227,20 +229,44 @@ describe("pipeline project", function () {
             Action: "sts:AssumeRoleWithWebIdentity",
             Condition: {
               StringEquals: { "api.pulumi.com/oidc:aud": "acme" },
-              StringLike: { "api.pulumi.com/oidc:sub": `pulumi:deploy:org:acme:project:${d.project}:stack:${d.stack}:operation:*:scope:write` },
+              StringLike: { "api.pulumi.com/oidc:sub": subject(review ? "*" : d.stack) },
+              ...(review ? { StringNotLike: { "api.pulumi.com/oidc:sub": [subject("staging"), subject("prod")] } } : {}),
             },
           },
         ]);
         expect(trust.Statement[0].Principal.Federated).to.match(/^arn:aws:iam::123456789012:openidconnectprovider\//);
-        const attached = run.resources.filter((x) => x.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" && x.name.startsWith(`${d.project}-${d.stack}-`));
-        expect(attached.map((x) => x.inputs.policyArn)).to.deep.equal(d.policyArns);
+      }
+    });
+
+    it("each role gets the generated least-privilege policies, then the stack's own policyArns", async () => {
+      const custom = await runPipeline("main", { ...readStackConfig(PIPELINE_DIR, "main"), values: { ...readStackConfig(PIPELINE_DIR, "main").values, "pipeline:stacks": JSON.stringify(stacks) } });
+      for (const d of custom.deployments) {
+        const name = `${d.project}-${d.stack}`;
+        const policies = custom.resources.filter((x) => x.type === "aws:iam/policy:Policy" && x.name.startsWith(`${name}-deploy-`));
+        const docs = deployerPolicies(d.features, { account: "123456789012", partition: "aws", namePrefix: d.namePrefix, deniedPrefixes: d.deniedPrefixes });
+        expect(policies.map((p) => [p.name, p.inputs.name, JSON.parse(p.inputs.policy as string)])).to.deep.equal(docs.map((doc, i) => [`${name}-deploy-${i}`, `${d.roleName}-${i}`, doc]));
+        const attached = custom.resources.filter((x) => x.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" && x.name.startsWith(`${name}-`));
+        const generated = docs.map((_, i) => `arn:aws:iam::123456789012:policy/${d.roleName}-${i}`);
+        expect(attached.sort((a, b) => Number(a.name.split("-").pop()) - Number(b.name.split("-").pop())).map((x) => x.inputs.policyArn)).to.deep.equal([...generated, ...d.policyArns]);
         expect(attached.every((x) => x.inputs.role === d.roleName)).to.equal(true);
       }
     });
 
+    it("more policies than IAM attaches to one role is refused before anything is declared", async () => {
+      const many = Array.from({ length: 9 }, (_, i) => policy(`extra-${i}`));
+      const values = { ...readStackConfig(PIPELINE_DIR, "main").values, "pipeline:stacks": JSON.stringify({ ...stacks, "ferry/dev": { policyArns: many } }) };
+      let err: Error | undefined;
+      try {
+        await runPipeline("main", { values, secretKeys: [] });
+      } catch (e) {
+        err = e as Error;
+      }
+      expect(err?.message).to.equal("invalid pipeline config (1 problem):\n  pipeline:stacks.ferry/dev.policyArns: got 9 policies; at most 7: the generated least-privilege policies take 3 of IAM's 10 managed policies per role");
+    });
+
     it("no credential anywhere in the inputs: no keys, tokens or environment variables", () => {
       const text = JSON.stringify(run.resources.map((r) => r.inputs));
-      expect(text).to.not.match(/AKIA|secretAccessKey|accessKeyId|AWS_SECRET|environmentVariables|token/i);
+      expect(text).to.not.match(/AKIA[0-9A-Z]{16}|secretAccessKey|accessKeyId|AWS_SECRET|environmentVariables|"[^"]*token[^"]*":/i);
     });
 
     it("a DriftSchedule for each prod stack, after its settings, never remediating on its own", () => {
@@ -271,7 +297,7 @@ describe("pipeline project", function () {
       const file = tempStackFile("config:\n  pipeline:organization: acme\n  pipeline:repository: ferry\n");
       const r = await ferry("plan", "--project", "pipeline", "--stack", "broken", "--config-file", file);
       expect([r.code, r.stdout]).to.deep.equal([2, ""]);
-      expect(r.stderr).to.contain("invalid pipeline config (2 problems)").and.contain(`pipeline:repository: got "ferry"`);
+      expect(r.stderr).to.contain("invalid pipeline config (1 problem)").and.contain(`pipeline:repository: got "ferry"`);
     });
   });
 });

