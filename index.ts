@@ -1,5 +1,5 @@
 /**
- * Ferry: config → image → services → outputs.
+ * Ferry: config → image → services → notifications → outputs.
  * `pulumi up -s <stack>` runs this file; so do the offline plan (`ferry plan`) and the tests, under
  * Pulumi's mock runtime, so what they describe is what `pulumi up` deploys.
  */
@@ -17,6 +17,7 @@ import { serviceResourceName, stackResourceName } from "./lib/names";
 import { targetKey } from "./lib/imageSet";
 import { routePriorities } from "./lib/routing";
 import { reviewStackExpiry } from "./components/reviewStackTtl";
+import { Notifications } from "./components/notifications";
 
 // 1. Config: validated before any resource is declared. Ferry's own AWS calls use the stack's AWS access.
 const config = loadConfig();
@@ -104,11 +105,29 @@ const services = config.services.map(
     }),
 );
 
-// 4. A review stack (a copy of the template's config, made by Pulumi Deployments for a pull request)
+// 4. Notifications: the stack's deployments, trouble, Spot interruptions, scan findings and alarms
+//    told to Slack, Chatwork and e-mail; paused deployments approved from Slack.
+const notifications = config.notifications
+  ? new Notifications(`${name}-notifications`, {
+      settings: config.notifications,
+      stack: config.stack,
+      stackLabel: `${config.project}/${config.stack}`,
+      clusterArn: cluster.arn,
+      clusterName: cluster.name,
+      ownCluster: config.cluster.arn === undefined,
+      services: services.map((s, i) => ({ name: config.services[i].name, arn: s.serviceArn, image: imageOf.get(config.services[i].target ?? "")!, alarmNames: s.alarmNames })),
+      // Images outside ECR have no scan findings and no release tags to tell.
+      repositoryArn: config.build || ecrRepositoryArn(config.images![targetKey(config.services[0].target)]) ? repositoryArn : undefined,
+      imageDigests: config.images ? [...new Set(Object.values(config.images).map((ref) => ref.slice(ref.indexOf("@") + 1)))] : undefined,
+      logRetentionDays: config.logRetentionDays,
+    })
+  : undefined;
+
+// 5. A review stack (a copy of the template's config, made by Pulumi Deployments for a pull request)
 //    destroys itself when its time-to-live ends, should the pull request's close never come.
 const expiresAt = config.reviewStack ? reviewStackExpiry(config.reviewStack.ttlHours) : undefined;
 
-// 5. Outputs: promotion reads `imageRefs` (every target's image, promoted together; `imageRef` is the
+// 6. Outputs: promotion reads `imageRefs` (every target's image, promoted together; `imageRef` is the
 //    first service's, for single-image stacks and people); people read the rest.
 const defaultTarget = config.services[0].target ?? "";
 export const imageRef = imageOf.get(defaultTarget)!;
@@ -118,5 +137,9 @@ export const url = loadBalancer?.url;
 export const clusterName = cluster.name;
 export const serviceNames = Object.fromEntries(services.map((s, i) => [config.services[i].name, s.serviceName]));
 export const logGroups = Object.fromEntries(services.map((s, i) => [config.services[i].name, s.logGroupName]));
+/** Slack's Interactivity request URL for approving this stack's paused deployments, when that is on. */
+export const approvalUrl = notifications?.approvalUrl;
+/** The dead-letter queue of notifications that could not be delivered, when notifications are on. */
+export const undeliveredNotificationsQueue = notifications?.deadLetterQueueUrl;
 /** When a review stack is destroyed at the latest (ISO 8601); absent for other stacks. */
 export const reviewStackExpiresAt = expiresAt;

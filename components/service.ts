@@ -83,6 +83,8 @@ export function capacityStrategy(service: ServiceConfig): { capacityProvider: st
 
 export class FargateService extends pulumi.ComponentResource {
   readonly serviceName: pulumi.Output<string>;
+  /** The ECS service's ARN (`…:service/<cluster>/<service>`). */
+  readonly serviceArn: pulumi.Output<string>;
   readonly logGroupName: pulumi.Output<string>;
   readonly taskDefinitionArn: pulumi.Output<string>;
   /** Alarms that roll this service's deployments back. */
@@ -232,6 +234,7 @@ export class FargateService extends pulumi.ComponentResource {
     }
 
     this.serviceName = service.name;
+    this.serviceArn = service.arn;
     this.logGroupName = logGroup.name;
     this.taskDefinitionArn = taskDefinition.arn;
     this.registerOutputs({ serviceName: this.serviceName, logGroupName: this.logGroupName, taskDefinitionArn: this.taskDefinitionArn });

@@ -16,9 +16,7 @@ export interface AlarmTarget {
   targetGroupArnSuffix: pulumi.Input<string>;
 }
 
-export function alarmNames(name: string, suffixes: string[]): string[] {
-  return suffixes.flatMap((s) => [`${name}-5xx${s}`, `${name}-unhealthy${s}`]);
-}
+export { alarmNames } from "../lib/names";
 
 export function declareAlarms(name: string, parent: pulumi.Resource, loadBalancerArnSuffix: pulumi.Input<string>, targets: AlarmTarget[]): aws.cloudwatch.MetricAlarm[] {
   return targets.flatMap(({ suffix, targetGroupArnSuffix }) => {

@@ -39,6 +39,21 @@ export class Reader {
     this.problems.push({ key, given: this.show(key, value), allowed });
   }
 
+  /** A problem with a value that must not be echoed (a credential given in plain text). */
+  reportHidden(key: string, allowed: string): void {
+    this.reportDescribed(key, "(plain text, not shown)", allowed);
+  }
+
+  /** A problem with what the settings add up to, described rather than echoed. */
+  reportDescribed(key: string, given: string, allowed: string): void {
+    this.problems.push({ key, given, allowed });
+  }
+
+  /** Whether the key's top-level value is a Pulumi secret. */
+  isSecret(key: string): boolean {
+    return this.secretRoots.has(key.split(".")[0]);
+  }
+
   private show(key: string, value: unknown): string {
     if (value === undefined) return "(missing)";
     const root = key.split(".")[0];

@@ -196,6 +196,19 @@ export interface PromotionConfig {
   scanGate: boolean;
 }
 
+/** A credential: a Secrets Manager secret the team made, or a Pulumi secret Ferry stores in one (`value` absent when read offline). */
+export type SecretRef = { kind: "arn"; arn: string } | { kind: "value"; value?: string };
+
+export interface NotificationsConfig {
+  slack?: { webhookUrl: SecretRef; signingSecret?: SecretRef; approvers: string[] };
+  chatwork?: { roomId: string; apiToken: SecretRef };
+  email: string[];
+  /** Scan findings at or above this severity are told. */
+  scanSeverity: "CRITICAL" | "HIGH" | "MEDIUM" | "LOW" | "INFORMATIONAL";
+  /** Pulumi Cloud's own events (updates, drift) to the Slack webhook. */
+  pulumiDeployments: boolean;
+}
+
 export interface FerryConfig {
   /** The Pulumi project (Pulumi.yaml `name`); resource names start with `<project>-<stack>`. */
   project: string;
@@ -221,6 +234,8 @@ export interface FerryConfig {
   /** How `ferry promote` and `ferry rollback` treat this stack as a target. */
   promotion: PromotionConfig;
   services: ServiceConfig[];
+  /** Who hears about the stack (Slack, Chatwork, e-mail) and who may approve from chat; off when absent. */
+  notifications?: NotificationsConfig;
   /** Set in a review stack (made by Pulumi Deployments from the template's config): its time-to-live. */
   reviewStack?: { ttlHours: number };
 }

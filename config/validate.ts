@@ -8,6 +8,7 @@ import { DEFAULT_TARGET, TARGET_KEY, targetKey } from "../lib/imageSet";
 import { nameProblems } from "../lib/names";
 import { readImage } from "./image";
 import { readNetwork } from "./network";
+import { checkPatternSizes, readNotifications } from "./notifications";
 import { ConfigError, Reader } from "./reader";
 import { readServices } from "./service";
 import { ARCHITECTURES, Architecture, ClusterConfig, FerryConfig, LoadBalancerConfig, PLATFORM_OF } from "./types";
@@ -44,6 +45,7 @@ export const TOP_LEVEL_KEYS = [
   "logRetentionDays",
   "promotion",
   "reviewStacks",
+  "notifications",
   "services",
 ] as const;
 
@@ -95,6 +97,7 @@ export function parseConfig(stack: string, raw: Record<string, string>, secretKe
   const promotionKeys = r.object(k("promotion"), get("promotion"), ["scanGate"]) ?? {};
   // Every stack that runs promoted images has the scan gate unless its config turns it off.
   const promotion = { scanGate: r.boolean(`${k("promotion")}.scanGate`, promotionKeys.scanGate) ?? !build };
+  const notifications = readNotifications(r, k("notifications"), get("notifications"));
   const reviewStack = readReviewStacks(r, k("reviewStacks"), get("reviewStacks"), stack);
   // (No platforms at all is reported on ferry:image.platforms alone.)
   if (build && image.platforms.length) {
@@ -128,9 +131,16 @@ export function parseConfig(stack: string, raw: Record<string, string>, secretKe
     else r.report(`${k("services")}.${p.subject}`, p.subject, `a shorter service name: ${p.limit}`);
   }
 
+  if (notifications && r.problems.length === 0) {
+    checkPatternSizes(r, k("notifications"), { project, stack, build, images, cluster, services }, notifications, raw["aws:region"] || LONGEST_REGION);
+  }
+
   if (r.problems.length > 0) throw new ConfigError(r.problems);
-  return { project, stack, build, imageRef, images, architecture, image, network, cluster, loadBalancer, certificateArn, logRetentionDays, promotion, services, reviewStack };
+  return { project, stack, build, imageRef, images, architecture, image, network, cluster, loadBalancer, certificateArn, logRetentionDays, promotion, services, notifications, reviewStack };
 }
+
+/** The region assumed when the stack sets none (names are measured as if in the longest region name). */
+const LONGEST_REGION = "ap-southeast-5";
 
 /** Longest time-to-live of a review stack: Ferry's bound (a month), so a typo cannot keep one for years. */
 export const MAX_REVIEW_TTL_HOURS = 720;

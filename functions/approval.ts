@@ -9,12 +9,13 @@
 import { decideApproval, DeploymentNow, readApprovalRequest, verifySlackRequest } from "../lib/slackRequest";
 import type { StackContext } from "../lib/notifications";
 
+/** The function's settings: its stack and approvers (stack.json) and its environment. */
 export interface ApprovalEnv {
-  FERRY_STACK_CONTEXT: string;
+  context: StackContext;
   /** Secrets Manager ARN of the Slack app's signing secret. */
   FERRY_SLACK_SIGNING_SECRET: string;
-  /** The Slack user ids that may approve, as a JSON list. */
-  FERRY_APPROVERS: string;
+  /** The Slack member ids that may approve. */
+  approvers: string[];
 }
 
 export interface ApprovalPorts {
@@ -61,8 +62,8 @@ export async function handleApproval(req: UrlRequest, env: ApprovalEnv, ports: A
     ports.log({ level: "warn", msg: "refused", why: request.error });
     return reply(400, `refused: ${request.error}`);
   }
-  const ctx = JSON.parse(env.FERRY_STACK_CONTEXT) as StackContext;
-  const approvers = JSON.parse(env.FERRY_APPROVERS) as string[];
+  const ctx = env.context;
+  const approvers = env.approvers;
   // An unknown user is refused before anything about the deployment is read.
   const now = approvers.includes(request.userId) ? await ports.describeDeployment(request.serviceDeploymentArn) : undefined;
   let decision = decideApproval(request, approvers, ctx.services.map((s) => s.arn), now);

@@ -8,10 +8,9 @@
 import { outcomeOf } from "../lib/delivery";
 import { chatworkMessage, describeEvent, Lookups, Notification, slackMessage, StackContext } from "../lib/notifications";
 
-/** The function's environment, set by the notifications component. */
+/** The function's settings: its stack (stack.json) and its environment, set by the notifications component. */
 export interface NotifierEnv {
-  /** StackContext as JSON. */
-  FERRY_STACK_CONTEXT: string;
+  context: StackContext;
   /** Secrets Manager ARN of the Slack incoming webhook URL, if Slack is on. */
   FERRY_SLACK_WEBHOOK_SECRET?: string;
   /** Secrets Manager ARN of the Chatwork API token, and the room, if Chatwork is on. */
@@ -54,7 +53,7 @@ export async function handleRecords(records: { Sns: { Message: string } }[], env
 }
 
 export async function notify(event: Record<string, unknown>, env: NotifierEnv, ports: NotifierPorts): Promise<void> {
-  const ctx = JSON.parse(env.FERRY_STACK_CONTEXT) as StackContext;
+  const ctx = env.context;
   const n = describeEvent(event, ctx, await lookups(event, ctx, ports));
   if (!n) {
     ports.log({ level: "info", msg: "not about this stack: nothing to tell", eventId: event.id, detailType: event["detail-type"] });

@@ -29,6 +29,17 @@ export function serviceResourceName(project: string, stack: string, service: str
   return `${stackResourceName(project, stack)}-${service}`;
 }
 
+/** The deployment alarms Ferry makes for a load-balanced service: 5xx and unhealthy hosts per target group suffix ("" or "-green"). */
+export function alarmNames(serviceResource: string, suffixes: string[]): string[] {
+  return suffixes.flatMap((s) => [`${serviceResource}-5xx${s}`, `${serviceResource}-unhealthy${s}`]);
+}
+
+/** Every alarm that rolls a service's deployments back: Ferry's own (with a port; blue and green when traffic shifts) and the team's. */
+export function rollbackAlarmNames(project: string, stack: string, s: { name: string; port?: number; deployment: { strategy: string; alarms: string[] } }): string[] {
+  const own = s.port === undefined ? [] : alarmNames(serviceResourceName(project, stack, s.name), s.deployment.strategy !== "rolling" ? ["", "-green"] : [""]);
+  return [...own, ...s.deployment.alarms];
+}
+
 /** A target group's resource name: the service's, plus `-green` for the alternate group. */
 export function targetGroupResourceName(service: string, suffix: "" | "-green"): string {
   return `${service}${suffix}`;

@@ -18,7 +18,7 @@ export interface NotificationScope {
   clusterArn: string;
   /** The cluster is the stack's own (nothing else runs there); else Spot events are narrowed to its services' tasks. */
   ownCluster: boolean;
-  /** The stack's ECS services: their names and ARNs. */
+  /** The stack's ECS services: their ECS names (the last part of the ARN) and ARNs. */
   services: { name: string; arn: string }[];
   /** The ECR repository the stack's images come from (scan findings). */
   repositoryName?: string;
@@ -40,8 +40,17 @@ export interface NotificationRule {
   pattern: Record<string, unknown>;
 }
 
+/** EventBridge's default quota on an event pattern's size, in characters (EventBridge quotas; 4,096 on request). */
+export const MAX_PATTERN_CHARS = 2048;
+
+/** The ARN prefix of every service of a cluster: `…:cluster/<c>` → `…:service/<c>/`. */
+export function servicesOfCluster(clusterArn: string): string {
+  return `${clusterArn.replace(/:cluster\//, ":service/")}/`;
+}
+
 export function notificationRules(s: NotificationScope): NotificationRule[] {
-  const serviceArns = s.services.map((x) => x.arn);
+  // In the stack's own cluster every service is the stack's: one prefix, however many services.
+  const serviceArns: unknown[] = s.ownCluster ? [{ prefix: servicesOfCluster(s.clusterArn) }] : s.services.map((x) => x.arn);
   const rules: NotificationRule[] = [
     {
       name: "deployments",
@@ -98,4 +107,9 @@ export function notificationRules(s: NotificationScope): NotificationRule[] {
     });
   }
   return rules;
+}
+
+/** The rules whose pattern exceeds EventBridge's default size, with their sizes. */
+export function oversizedRules(rules: NotificationRule[], max = MAX_PATTERN_CHARS): { name: string; chars: number }[] {
+  return rules.map((r) => ({ name: r.name, chars: JSON.stringify(r.pattern).length })).filter((r) => r.chars > max);
 }

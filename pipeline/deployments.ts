@@ -42,6 +42,8 @@ export interface StackDeployment {
   /** The prefix of the resource names the role may touch, and the other stacks' it must not. */
   namePrefix: string;
   deniedPrefixes: string[];
+  /** Secrets of the team's own the deployments read (by ARN). */
+  readSecretArns: string[];
   /** How many managed policies the generated permissions take (IAM's size limit splits them). */
   generatedPolicies: number;
   /** The review-stack template's role trusts the project's stacks but these (trust.ts). */
@@ -69,6 +71,7 @@ export function stackDeployments(s: PipelineSettings, shapes: StackShapes): Stac
     const namePrefix = isDev ? `${project}-` : `${project}-${stack}-`;
     const deniedPrefixes = isDev ? others.map((o) => `${project}-${o}-`) : [];
     const features = project === "ferry" ? ferryFeatures(shapes.ferry[stack]) : networkFeatures(shapes.network[stack]);
+    const readSecretArns = project === "ferry" ? shapes.ferry[stack].readSecretArns : [];
     const paths = project === "network" ? [...NETWORK_PROGRAM_PATHS, stackFile] : isDev ? [...FERRY_PROGRAM_PATHS, stackFile] : [stackFile];
     return {
       organization: s.organization,
@@ -88,7 +91,8 @@ export function stackDeployments(s: PipelineSettings, shapes: StackShapes): Stac
       features,
       namePrefix,
       deniedPrefixes,
-      generatedPolicies: deployerPolicyGroups(features, { namePrefix, deniedPrefixes }).length,
+      readSecretArns,
+      generatedPolicies: deployerPolicyGroups(features, { namePrefix, deniedPrefixes, readSecretArns }).length,
       ...(isDev ? { reviewStacksExcept: others } : {}),
       sessionName: `pulumi-deployments-${project}-${stack}`,
       ...(stack === "prod" ? { driftSchedule: s.driftSchedule } : {}),

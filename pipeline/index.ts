@@ -31,7 +31,7 @@ for (const d of deployments) {
     maxSessionDuration: 3600,
   });
   // What the stack's deployments may do: generated for what its stack file creates, least privilege.
-  const scope = { namePrefix: d.namePrefix, deniedPrefixes: d.deniedPrefixes };
+  const scope = { namePrefix: d.namePrefix, deniedPrefixes: d.deniedPrefixes, readSecretArns: d.readSecretArns };
   const documents = pulumi.all([account, partition]).apply(([acct, part]) => deployerPolicies(d.features, { ...scope, account: acct, partition: part }));
   const count = d.generatedPolicies;
   const generated = Array.from({ length: count }, (_, i) =>

@@ -14,8 +14,10 @@
  * `<project>-*`, and an explicit Deny keeps it off the long-lived stacks' resources (`<project>-prod-*`…).
  */
 
+import type { NotificationsConfig } from "../config/types";
+
 /** A group of resources a stack creates, and the grants its deployments need for it. */
-export type Feature = "services" | "securityGroups" | "cluster" | "loadBalancer" | "accessLogBucket" | "ownNetwork" | "endpoints" | "build" | "pullThroughCache";
+export type Feature = "services" | "securityGroups" | "cluster" | "loadBalancer" | "accessLogBucket" | "ownNetwork" | "endpoints" | "build" | "pullThroughCache" | "notifications";
 
 /** Which feature each resource type (Pulumi type token) of Ferry's and the network's programs belongs to. */
 export const TYPE_FEATURE: Record<string, Feature> = {
@@ -57,6 +59,17 @@ export const TYPE_FEATURE: Record<string, Feature> = {
   "docker-build:index:Image": "build",
   "docker-build:index:Index": "build",
   "aws:ecr/pullThroughCacheRule:PullThroughCacheRule": "pullThroughCache",
+  "aws:sns/topic:Topic": "notifications",
+  "aws:sns/topicPolicy:TopicPolicy": "notifications",
+  "aws:sns/topicSubscription:TopicSubscription": "notifications",
+  "aws:sqs/queue:Queue": "notifications",
+  "aws:lambda/function:Function": "notifications",
+  "aws:lambda/functionUrl:FunctionUrl": "notifications",
+  "aws:lambda/permission:Permission": "notifications",
+  "aws:cloudwatch/eventRule:EventRule": "notifications",
+  "aws:cloudwatch/eventTarget:EventTarget": "notifications",
+  "aws:secretsmanager/secret:Secret": "notifications",
+  "aws:secretsmanager/secretVersion:SecretVersion": "notifications",
 };
 
 /** What a Ferry stack's config says it creates (the subset of its config the grants depend on). */
@@ -67,6 +80,9 @@ export interface FerryStackShape {
   ownCluster: boolean;
   loadBalancer: boolean;
   accessLogBucket: boolean;
+  notifications: boolean;
+  /** Secrets of the team's own that deployments read (the Slack webhook Pulumi Cloud's webhook posts to). */
+  readSecretArns: string[];
 }
 
 export function ferryFeatures(s: FerryStackShape): Feature[] {
@@ -79,6 +95,7 @@ export function ferryFeatures(s: FerryStackShape): Feature[] {
     [s.ownNetwork, "ownNetwork"],
     [s.build, "build"],
     [s.build && s.pullThroughCache, "pullThroughCache"],
+    [s.notifications, "notifications"],
   ];
   return on.filter(([yes]) => yes).map(([, f]) => f);
 }
@@ -95,6 +112,8 @@ export interface DeployerScope {
   namePrefix: string;
   /** Prefixes of other stacks' resources this role must never touch (the template's Deny). */
   deniedPrefixes: string[];
+  /** Secrets of the team's own the deployments read, by ARN. @default none */
+  readSecretArns?: string[];
 }
 
 export interface Statement {
@@ -138,6 +157,8 @@ const UNSCOPED: Record<Feature, string[]> = {
   endpoints: ["ec2:DescribeVpcEndpoints", "ec2:DescribeVpcEndpointServices", "ec2:DescribePrefixLists"],
   build: ["ecr:GetAuthorizationToken"],
   pullThroughCache: ["ecr:CreatePullThroughCacheRule", "ecr:DeletePullThroughCacheRule", "ecr:DescribePullThroughCacheRules"],
+  // Subscriptions have no resource type in IAM: their calls cannot be scoped.
+  notifications: ["sns:GetSubscriptionAttributes", "sns:SetSubscriptionAttributes", "sns:Unsubscribe"],
 };
 
 const GRANTS: Record<Feature, Grant[]> = {
@@ -274,6 +295,48 @@ const GRANTS: Record<Feature, Grant[]> = {
     },
   ],
   pullThroughCache: [],
+  notifications: [
+    {
+      sid: "Topics",
+      actions: ["sns:CreateTopic", "sns:DeleteTopic", "sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:GetDataProtectionPolicy", "sns:Subscribe",
+        "sns:ListSubscriptionsByTopic", "sns:TagResource", "sns:UntagResource", "sns:ListTagsForResource"],
+      on: (a, p) => [a.region("sns", `${p}*`)],
+    },
+    {
+      sid: "DeadLetterQueues",
+      actions: ["sqs:CreateQueue", "sqs:DeleteQueue", "sqs:GetQueueAttributes", "sqs:SetQueueAttributes", "sqs:GetQueueUrl", "sqs:TagQueue", "sqs:UntagQueue", "sqs:ListQueueTags"],
+      on: (a, p) => [a.region("sqs", `${p}*`)],
+    },
+    {
+      sid: "Functions",
+      actions: ["lambda:CreateFunction", "lambda:DeleteFunction", "lambda:GetFunction", "lambda:GetFunctionConfiguration", "lambda:UpdateFunctionCode",
+        "lambda:UpdateFunctionConfiguration", "lambda:ListVersionsByFunction", "lambda:GetFunctionCodeSigningConfig", "lambda:GetRuntimeManagementConfig",
+        "lambda:GetFunctionRecursionConfig", "lambda:AddPermission", "lambda:RemovePermission", "lambda:GetPolicy", "lambda:CreateFunctionUrlConfig",
+        "lambda:UpdateFunctionUrlConfig", "lambda:DeleteFunctionUrlConfig", "lambda:GetFunctionUrlConfig", "lambda:TagResource", "lambda:UntagResource", "lambda:ListTags"],
+      on: (a, p) => [a.region("lambda", `function:${p}*`)],
+    },
+    {
+      // The functions' roles, to Lambda only.
+      sid: "PassFunctionRoles",
+      actions: ["iam:PassRole"],
+      on: (a, p) => [a.global("iam", `role/${p}*`)],
+      condition: { StringEquals: { "iam:PassedToService": ["lambda.amazonaws.com"] } },
+    },
+    {
+      sid: "Rules",
+      actions: ["events:PutRule", "events:DeleteRule", "events:DescribeRule", "events:PutTargets", "events:RemoveTargets", "events:ListTargetsByRule",
+        "events:TagResource", "events:UntagResource", "events:ListTagsForResource"],
+      on: (a, p) => [a.region("events", `rule/${p}*`)],
+    },
+    {
+      // Ferry's own secrets (credentials given as Pulumi secrets).
+      sid: "Secrets",
+      actions: ["secretsmanager:CreateSecret", "secretsmanager:DeleteSecret", "secretsmanager:DescribeSecret", "secretsmanager:PutSecretValue",
+        "secretsmanager:GetSecretValue", "secretsmanager:UpdateSecret", "secretsmanager:GetResourcePolicy", "secretsmanager:ListSecretVersionIds",
+        "secretsmanager:TagResource", "secretsmanager:UntagResource"],
+      on: (a, p) => [a.region("secretsmanager", `secret:${p}*`)],
+    },
+  ],
 };
 
 /** The statements a stack's deployments need, in the order of `features`. */
@@ -292,6 +355,9 @@ export function deployerStatements(features: Feature[], scope: DeployerScope): S
     // Deny the same actions on the long-lived stacks' resources, where the grant is scoped by name.
     const denied = scope.deniedPrefixes.flatMap((p) => on(arns, p)).filter((arn) => !on(arns, scope.namePrefix).includes(arn));
     if (denied.length) out.push({ Sid: `${g.sid}NotOtherStacks`, Effect: "Deny", Action: g.actions, Resource: denied });
+  }
+  if (wanted.includes("notifications") && scope.readSecretArns?.length) {
+    out.push({ Sid: "ReadTeamSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: scope.readSecretArns });
   }
   return out;
 }
@@ -342,7 +408,9 @@ export function ferryStackShape(c: {
   cluster: { arn?: string };
   services: { port?: number }[];
   loadBalancer: { accessLogs?: { mode: string } };
+  notifications?: NotificationsConfig;
 }): FerryStackShape {
+  const n = c.notifications;
   return {
     build: c.build,
     pullThroughCache: c.image.pullThroughCache.length > 0,
@@ -350,6 +418,9 @@ export function ferryStackShape(c: {
     ownCluster: c.cluster.arn === undefined,
     loadBalancer: c.services.some((s) => s.port !== undefined),
     accessLogBucket: c.loadBalancer.accessLogs?.mode === "create",
+    notifications: n !== undefined,
+    // Pulumi Cloud's webhook is given the Slack webhook's URL, read at deploy time from the team's secret.
+    readSecretArns: n?.slack && n.pulumiDeployments && n.slack.webhookUrl.kind === "arn" ? [n.slack.webhookUrl.arn] : [],
   };
 }
 

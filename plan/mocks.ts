@@ -71,9 +71,41 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
       case "aws:ecs/taskDefinition:TaskDefinition":
         Object.assign(state, { revision: 1, arn: this.arn("ecs", `task-definition/${inputs.family}:1`) });
         return { id: inputs.family, state };
-      case "aws:ecs/service:Service":
-        Object.assign(state, { name: physical });
-        return { id: this.arn("ecs", `service/${physical}`), state };
+      case "aws:ecs/service:Service": {
+        // AWS's long ARN format: service/<cluster name>/<service name>.
+        const clusterName = String(inputs.cluster ?? "default").split("/").pop();
+        Object.assign(state, { name: physical, arn: this.arn("ecs", `service/${clusterName}/${physical}`) });
+        return { id: state.arn as string, state };
+      }
+      case "aws:cloudwatch/metricAlarm:MetricAlarm":
+        Object.assign(state, { name: physical, arn: this.arn("cloudwatch", `alarm:${physical}`) });
+        return { id: physical, state };
+      case "aws:cloudwatch/eventRule:EventRule":
+        Object.assign(state, { name: physical, arn: this.arn("events", `rule/${physical}`) });
+        return { id: physical, state };
+      case "aws:sns/topic:Topic":
+        Object.assign(state, { name: physical, arn: this.arn("sns", physical) });
+        return { id: state.arn as string, state };
+      case "aws:sqs/queue:Queue":
+        Object.assign(state, { name: physical, arn: this.arn("sqs", physical), url: `https://sqs.${this.region}.amazonaws.com/${FAKE_ACCOUNT}/${physical}` });
+        return { id: state.url as string, state };
+      case "aws:lambda/function:Function":
+        Object.assign(state, {
+          name: physical,
+          arn: this.arn("lambda", `function:${physical}`),
+          invokeArn: `arn:aws:apigateway:${this.region}:lambda:path/2015-03-31/functions/${this.arn("lambda", `function:${physical}`)}/invocations`,
+        });
+        return { id: physical, state };
+      case "aws:lambda/functionUrl:FunctionUrl":
+        // Function URLs are https://<url id>.lambda-url.<region>.on.aws/ (32 lowercase letters and digits).
+        Object.assign(state, { functionUrl: `https://${h.slice(0, 32)}.lambda-url.${this.region}.on.aws/`, urlId: h.slice(0, 32) });
+        return { id: String(inputs.functionName), state };
+      case "aws:secretsmanager/secret:Secret": {
+        // Secrets Manager appends a hyphen and six random characters to the name in the ARN.
+        const secretName = (inputs.name as string | undefined) ?? `${name}-${h.slice(0, 7)}`;
+        Object.assign(state, { name: secretName, arn: this.arn("secretsmanager", `secret:${secretName}-${h.slice(8, 14)}`) });
+        return { id: state.arn as string, state };
+      }
       case "aws:cloudwatch/logGroup:LogGroup":
         Object.assign(state, { name: physical, arn: this.arn("logs", `log-group:${physical}`) });
         return { id: physical, state };
@@ -138,6 +170,11 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
           proxyEndpoint: `https://${FAKE_ACCOUNT}.dkr.ecr.${this.region}.amazonaws.com`,
           expiresAt: "2099-01-01T00:00:00Z",
         };
+      case "aws:secretsmanager/getSecretVersion:getSecretVersion": {
+        // The value of a secret the team made: never known offline; a placeholder the plan shows as [secret].
+        const arn = String(args.inputs.secretId);
+        return { id: `${arn}|AWSCURRENT`, arn, secretId: arn, secretString: "(the secret's value, not read offline)", versionId: "offline", versionStage: "AWSCURRENT", versionStages: ["AWSCURRENT"] };
+      }
       default:
         return {};
     }

@@ -3,10 +3,8 @@
  * Secret values never appear: they print as "[secret]".
  */
 import * as pulumi from "@pulumi/pulumi";
-import { DeploymentConfig, FerryConfig, ServiceConfig } from "../config";
-import { alarmNames } from "../components/serviceAlarms";
-import { shiftsTraffic } from "../lib/deployment";
-import { serviceResourceName } from "../lib/names";
+import { DeploymentConfig, FerryConfig, SecretRef, ServiceConfig } from "../config";
+import { rollbackAlarmNames } from "../lib/names";
 import { capacityStrategy } from "../components/service";
 import { NetworkRun, PipelineRun, PlannedResource, ProgramRun, ResourceOptionsSeen } from "./run";
 import type { StackDeployment } from "../pipeline/deployments";
@@ -62,6 +60,21 @@ export interface PlanDocument {
   outputs: Record<string, unknown>;
   services: Record<string, ServiceDecisions>;
   image: ImagePlan;
+  /** Who hears about the stack, and exactly which events: null when `ferry:notifications` is absent. */
+  notifications: NotificationsPlan | null;
+}
+
+export interface NotificationsPlan {
+  slack: { approvers: string[] } | null;
+  chatwork: { roomId: string } | null;
+  email: string[];
+  scanSeverity: string;
+  /** Pulumi Cloud's own events sent to the Slack webhook. */
+  pulumiCloudEvents: string[];
+  /** Each EventBridge rule by its short name: its event pattern, as planned. */
+  rules: Record<string, unknown>;
+  /** How credentials are kept: the team's secret ARNs, or "a Ferry-managed secret" for Pulumi secrets. */
+  secrets: Record<string, string>;
 }
 
 export interface ServiceDecisions {
@@ -120,12 +133,35 @@ export function planDocument(run: ProgramRun, project: string): PlanDocument {
     ...commonDocument(run, project),
     services: Object.fromEntries(run.config.services.map((s) => [s.name, decisions(run.config.project, run.stack, s)])),
     image: imagePlan(run),
+    notifications: notificationsPlan(run),
+  };
+}
+
+function notificationsPlan(run: ProgramRun): NotificationsPlan | null {
+  const n = run.config.notifications;
+  if (!n) return null;
+  const prefix = `${run.resources.find((r) => r.type === "ferry:notifications:Notifications")?.name ?? ""}-`;
+  const rules = run.resources
+    .filter((r) => r.type === "aws:cloudwatch/eventRule:EventRule" && r.name.startsWith(prefix))
+    .map((r) => [r.name.slice(prefix.length), JSON.parse(String(r.inputs.eventPattern))] as const);
+  const webhook = run.resources.find((r) => r.type === "pulumiservice:index:Webhook");
+  const kept = (ref: SecretRef | undefined) => (ref ? [ref.kind === "arn" ? ref.arn : "a Ferry-managed Secrets Manager secret (from the Pulumi secret)"] : []);
+  const secrets = Object.fromEntries(
+    [["slack.webhookUrl", n.slack?.webhookUrl], ["slack.signingSecret", n.slack?.signingSecret], ["chatwork.apiToken", n.chatwork?.apiToken]].flatMap(([k, ref]) => kept(ref as SecretRef | undefined).map((v) => [k as string, v])),
+  );
+  return {
+    slack: n.slack ? { approvers: n.slack.signingSecret ? n.slack.approvers : [] } : null,
+    chatwork: n.chatwork ? { roomId: n.chatwork.roomId } : null,
+    email: n.email,
+    scanSeverity: n.scanSeverity,
+    pulumiCloudEvents: (webhook?.inputs.filters as string[] | undefined) ?? [],
+    rules: Object.fromEntries(rules),
+    secrets,
   };
 }
 
 function decisions(project: string, stack: string, s: ServiceConfig): ServiceDecisions {
   const d = s.deployment;
-  const own = s.port === undefined ? [] : alarmNames(serviceResourceName(project, stack, s.name), shiftsTraffic(d) ? ["", "-green"] : [""]);
   return {
     architecture: s.architecture,
     user: s.user,
@@ -140,7 +176,7 @@ function decisions(project: string, stack: string, s: ServiceConfig): ServiceDec
     deploymentStrategy: d.strategy,
     circuitBreaker: d.circuitBreaker,
     deployment: strategySettings(d),
-    rollbackAlarms: [...own, ...d.alarms],
+    rollbackAlarms: rollbackAlarmNames(project, stack, s),
     deploymentCheckMinutes: d.checkTimeoutMinutes,
     autoscaling: s.autoscaling ? { ...s.autoscaling } : null,
     port: s.port ?? null,
@@ -300,6 +336,21 @@ export function planText(doc: PlanDocument): string {
     lines.push("  runs the promoted image (no build in this stack)");
   }
   lines.push(`  imageRef: ${String(img.imageRef)}`);
+
+  const n = doc.notifications;
+  lines.push("", "Notifications:");
+  if (!n) lines.push("  off (ferry:notifications not set)");
+  else {
+    const to = [
+      n.slack ? `Slack${n.slack.approvers.length ? ` (approve/reject from Slack: ${n.slack.approvers.join(", ")})` : ""}` : "",
+      n.chatwork ? `Chatwork room ${n.chatwork.roomId}` : "",
+      n.email.length ? `e-mail ${n.email.join(", ")}` : "",
+    ].filter(Boolean);
+    lines.push(`  to: ${to.join("; ")}`, `  scan findings at or above: ${n.scanSeverity}`, "  rules (EventBridge → SNS → notifier; undelivered messages kept 14 days in a dead-letter queue with an alarm):");
+    for (const [rule, pattern] of Object.entries(n.rules)) lines.push(`    ${rule}: ${JSON.stringify(pattern)}`);
+    for (const [key, where] of Object.entries(n.secrets)) lines.push(`  ${key}: ${where}`);
+    if (n.pulumiCloudEvents.length) lines.push(`  Pulumi Cloud to Slack: ${n.pulumiCloudEvents.join(", ")}`);
+  }
 
   lines.push("", "Outputs:");
   for (const [k, v] of Object.entries(doc.outputs)) lines.push(`  ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`);

@@ -5,6 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { FerryConfig, parseConfig } from "../config";
 import { OfflineMocks, RecordedInvoke } from "./mocks";
@@ -193,6 +194,8 @@ async function runUnderMocks(entry: string, project: string, stack: string, stac
   }
   await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
 
+  for (const seen of inputsByKey.values()) seen.inputs = (await withArchiveFiles(seen.inputs)) as Record<string, unknown>;
+
   const nameOfUrn = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
   const typeOfUrn = (urn: string) => urn.split("::")[2].split("$").pop()!;
   const resources = order.map((key) => {
@@ -210,6 +213,27 @@ async function runUnderMocks(entry: string, project: string, stack: string, stac
     };
   });
   return { resources, invokes: mocks.invokes, outputs };
+}
+
+/** Files of an archive larger than this show as their digest and size, not their text. */
+const SHOWN_FILE_CHARS = 4096;
+
+/** Archives (a function's code) with their files, which the SDK holds as promises, made plain: small files as text, others as digest and size. */
+async function withArchiveFiles(v: unknown): Promise<unknown> {
+  if (Array.isArray(v)) return Promise.all(v.map(withArchiveFiles));
+  if (!v || typeof v !== "object" || pulumi.runtime.isRpcSecret(v)) return v;
+  const archive = v as { __pulumiArchive?: boolean; assets?: Promise<Record<string, { text?: Promise<string>; path?: Promise<string> }>> };
+  if (archive.__pulumiArchive && archive.assets) {
+    const files: Record<string, string> = {};
+    for (const [file, asset] of Object.entries(await archive.assets)) {
+      const filePath = await asset.path;
+      const text = filePath !== undefined ? fs.readFileSync(filePath, "utf8") : await asset.text;
+      if (text === undefined) files[file] = "(not a text asset)";
+      else files[file] = text.length <= SHOWN_FILE_CHARS ? text : `sha256:${createHash("sha256").update(text).digest("hex")} (${Buffer.byteLength(text)} bytes)`;
+    }
+    return { __pulumiArchive: true, files };
+  }
+  return Object.fromEntries(await Promise.all(Object.entries(v).map(async ([k, x]) => [k, await withArchiveFiles(x)] as const)));
 }
 
 function resolve<T>(out: pulumi.Output<T>): Promise<T> {

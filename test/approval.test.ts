@@ -99,9 +99,9 @@ describe("approval from chat", () => {
 
   describe("the approval function (ports faked)", () => {
     const env: ApprovalEnv = {
-      FERRY_STACK_CONTEXT: JSON.stringify({ stack: "ferry/prod", region: "eu-west-1", clusterName: "ferry-prod-6108927", services: [{ arn: SERVICE, name: "web" }] }),
+      context: { stack: "ferry/prod", region: "eu-west-1", clusterName: "ferry-prod-6108927", services: [{ arn: SERVICE, name: "web" }] },
       FERRY_SLACK_SIGNING_SECRET: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:ferry/prod/slack-signing-AbCdEf",
-      FERRY_APPROVERS: JSON.stringify(["U0APPROVER"]),
+      approvers: ["U0APPROVER"],
     };
     const PAUSED: DeploymentNow = { serviceArn: SERVICE, status: "IN_PROGRESS", hooks: [{ hookId: HOOK, status: "AWAITING_ACTION" }] };
     function fake(now: DeploymentNow | "unknown" = PAUSED, continueFails = false) {

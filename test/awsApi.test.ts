@@ -117,6 +117,45 @@ describe("AWS accepts everything Ferry declares (API models and AWS's stated rul
     type Mutation = { name: string; stack: string; type: string; mutate: (inputs: Record<string, unknown>) => void; expect: RegExp };
     const MUTATIONS: Mutation[] = [
       {
+        name: "a function runtime Lambda does not have",
+        stack: "prod",
+        type: "aws:lambda/function:Function",
+        mutate: (i) => (i.runtime = "nodejs23.x"),
+        expect: /Runtime: "nodejs23.x" is not one of/,
+      },
+      {
+        name: "a 65-character function name",
+        stack: "prod",
+        type: "aws:lambda/function:Function",
+        mutate: (i) => (i.name = "f".repeat(65)),
+        expect: /FunctionName f{65}/,
+      },
+      {
+        name: "an event pattern over EventBridge's 2,048 characters",
+        stack: "prod",
+        type: "aws:cloudwatch/eventRule:EventRule",
+        mutate: (i) => (i.eventPattern = JSON.stringify({ source: ["aws.ecs"], resources: Array.from({ length: 30 }, (_, n) => `arn:aws:ecs:eu-west-1:123456789012:service/ferry-prod-6108927/ferry-prod-svc${n}-0a1b2c3`) })),
+        expect: /Rule ferry-prod-notifications-\S+: \d{4} characters/,
+      },
+      {
+        name: "a 15-day dead-letter retention",
+        stack: "prod",
+        type: "aws:sqs/queue:Queue",
+        mutate: (i) => (i.messageRetentionSeconds = 1_296_000),
+        expect: /MessageRetentionPeriod 1296000/,
+      },
+      {
+        name: "a topic policy with an action SNS does not have",
+        stack: "prod",
+        type: "aws:sns/topicPolicy:TopicPolicy",
+        mutate: (i) => {
+          const doc = JSON.parse(i.policy as string);
+          doc.Statement[0].Action = "sns:Post";
+          i.policy = JSON.stringify(doc);
+        },
+        expect: /sns:Post is not an IAM action/,
+      },
+      {
         name: "an apostrophe in a security group rule description",
         stack: "dev",
         type: "aws:ec2/securityGroup:SecurityGroup",

@@ -10,7 +10,7 @@ import { MAX_TRIES, outcomeOf } from "../lib/delivery";
 import { notificationRules, NotificationScope } from "../lib/notificationRules";
 import { chatworkMessage, describeEvent, escapeSlack, slackMessage, StackContext } from "../lib/notifications";
 import { matches, Pattern } from "./support/eventPattern";
-import { about, Resources, Sample, SAMPLES, sample } from "./support/sampleEvents";
+import { about, HEARD_BY, Resources, Sample, SAMPLES, sample } from "./support/sampleEvents";
 
 const DIGEST = `sha256:${"ab".repeat(32)}`;
 const OURS: Resources = {
@@ -78,19 +78,7 @@ describe("notifications", () => {
   });
 
   describe("which rule hears which of AWS's sample events, about this stack and about another", () => {
-    const expected: Record<Sample, string[]> = {
-      "ecs-deployment-in-progress": ["deployments"],
-      "ecs-deployment-rolling-back": ["deployments"],
-      "ecs-deployment-completed": ["deployments"],
-      "ecs-deployment-failed": ["deployments"],
-      "ecs-service-steady-state": [],
-      "ecs-service-task-start-impaired": ["service-trouble"],
-      "ecs-service-task-placement-failure": ["service-trouble"],
-      "ecs-task-running": [],
-      "ecs-task-spot-interruption": ["spot-interruptions"],
-      "ecr-image-scan": ["scan-findings"],
-      "cloudwatch-alarm-state-change": ["alarms"],
-    };
+    const expected = HEARD_BY;
     for (const name of SAMPLES) {
       it(`${name}: ${expected[name].join(", ") || "no rule"}; about another stack: no rule`, () => {
         expect(matching(SCOPE, about(name, OURS))).to.deep.equal(expected[name]);
@@ -254,7 +242,7 @@ describe("notifications", () => {
     const CHATWORK_SECRET = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:ferry/prod/chatwork-AbCdEf";
     const WEBHOOK = "https://hooks.slack.com/services/T0/B0/secretpart";
     const TOKEN = "chatwork-token-value";
-    const env: NotifierEnv = { FERRY_STACK_CONTEXT: JSON.stringify(CTX), FERRY_SLACK_WEBHOOK_SECRET: SLACK_SECRET, FERRY_CHATWORK_TOKEN_SECRET: CHATWORK_SECRET, FERRY_CHATWORK_ROOM: "42" };
+    const env: NotifierEnv = { context: CTX, FERRY_SLACK_WEBHOOK_SECRET: SLACK_SECRET, FERRY_CHATWORK_TOKEN_SECRET: CHATWORK_SECRET, FERRY_CHATWORK_ROOM: "42" };
 
     function fake(answers: Record<string, (number | undefined)[]>, secretFails = false) {
       const posts: { url: string; body: string; headers: Record<string, string> }[] = [];

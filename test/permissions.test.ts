@@ -34,7 +34,7 @@ import { policyProblems } from "./support/awsRules";
 
 const ACCOUNT = "123456789012";
 const deployments = () => stackDeployments(parsePipelineConfig(readStackConfig(PIPELINE_DIR, "main").values), readShapes(["ferry/dev", "ferry/staging", "ferry/prod", "network/staging", "network/prod"]));
-const scopeOf = (d: StackDeployment) => ({ account: ACCOUNT, partition: "aws", namePrefix: d.namePrefix, deniedPrefixes: d.deniedPrefixes });
+const scopeOf = (d: StackDeployment) => ({ account: ACCOUNT, partition: "aws", namePrefix: d.namePrefix, deniedPrefixes: d.deniedPrefixes, readSecretArns: d.readSecretArns });
 const statementsOf = (d: StackDeployment) => deployerStatements(d.features, scopeOf(d));
 
 /** Resource types that are not AWS's: Pulumi Cloud's, and Pulumi's own. */
@@ -116,7 +116,10 @@ describe("deployment roles' permissions (pipeline/permissions.ts)", function () 
       });
 
       it(`${id}: every name-scoped resource carries the stack's name prefix, in the account`, () => {
-        const arns = statementsOf(d).filter((s) => s.Effect === "Allow" && s.Resource !== "*").flatMap((s) => ([] as string[]).concat(s.Resource));
+        // The team's own secrets (read for Pulumi Cloud's Slack webhook) are named by the team: exactly those, nothing more.
+        const teamSecrets = statementsOf(d).filter((s) => s.Sid === "ReadTeamSecrets");
+        expect(teamSecrets.flatMap((s) => [...s.Action, ...([] as string[]).concat(s.Resource)])).to.deep.equal(d.readSecretArns.length ? ["secretsmanager:GetSecretValue", ...d.readSecretArns] : []);
+        const arns = statementsOf(d).filter((s) => s.Effect === "Allow" && s.Resource !== "*" && s.Sid !== "ReadTeamSecrets").flatMap((s) => ([] as string[]).concat(s.Resource));
         for (const arn of arns) expect(arn, arn).to.match(new RegExp(`^arn:aws:[a-z0-9-]+:(\\*)?:(${ACCOUNT})?:`));
         const named = arns.filter((a) => !/:ec2:|targetgroup\/|scalable-target\/|aws-service-role\//.test(a));
         for (const arn of named) expect(arn.includes(d.namePrefix), `${arn} names ${d.namePrefix}`).to.equal(true);
@@ -222,7 +225,7 @@ describe("deployment roles' permissions (pipeline/permissions.ts)", function () 
   });
 
   it("features the reference names are the only keys", () => {
-    const features: Feature[] = ["services", "securityGroups", "cluster", "loadBalancer", "accessLogBucket", "ownNetwork", "endpoints", "build", "pullThroughCache"];
+    const features: Feature[] = ["services", "securityGroups", "cluster", "loadBalancer", "accessLogBucket", "ownNetwork", "endpoints", "build", "pullThroughCache", "notifications"];
     expect([...new Set(Object.values(TYPE_FEATURE))].sort()).to.deep.equal([...features].sort());
   });
 });

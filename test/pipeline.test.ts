@@ -243,7 +243,7 @@ describe("pipeline project", function () {
       for (const d of custom.deployments) {
         const name = `${d.project}-${d.stack}`;
         const policies = custom.resources.filter((x) => x.type === "aws:iam/policy:Policy" && x.name.startsWith(`${name}-deploy-`));
-        const docs = deployerPolicies(d.features, { account: "123456789012", partition: "aws", namePrefix: d.namePrefix, deniedPrefixes: d.deniedPrefixes });
+        const docs = deployerPolicies(d.features, { account: "123456789012", partition: "aws", namePrefix: d.namePrefix, deniedPrefixes: d.deniedPrefixes, readSecretArns: d.readSecretArns });
         expect(policies.map((p) => [p.name, p.inputs.name, JSON.parse(p.inputs.policy as string)])).to.deep.equal(docs.map((doc, i) => [`${name}-deploy-${i}`, `${d.roleName}-${i}`, doc]));
         const attached = custom.resources.filter((x) => x.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" && x.name.startsWith(`${name}-`));
         const generated = docs.map((_, i) => `arn:aws:iam::123456789012:policy/${d.roleName}-${i}`);

