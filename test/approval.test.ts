@@ -171,11 +171,43 @@ describe("approval from chat", () => {
       expect([again.statusCode, again.body, f.calls.filter((c) => c.startsWith("continue")).length]).to.deep.equal([401, "refused: a request already answered (a replay)", 1]);
     });
 
-    it("ECS refusing the continue (the deployment moved on meanwhile): told, not claimed", async () => {
+    it("ECS refusing the continue (the deployment moved on meanwhile): told, not claimed, and logged as a refusal", async () => {
       const f = fake(PAUSED, true);
       const body = press("approve");
       const r = await handleApproval({ headers: headers(body), body }, env, f.ports);
       expect(r.body).to.equal("ECS refused (InvalidParameterException: the deployment may have moved on meanwhile): nothing was done");
+      expect(f.logs.map((l) => [l.level, l.msg])).to.deep.equal([["warn", "refused"]]);
+    });
+
+    it("every refusal is logged with its reason: a replay, a signed request that is not a button press", async () => {
+      const f = fake();
+      const body = press("approve");
+      await handleApproval({ headers: headers(body), body }, env, f.ports);
+      await handleApproval({ headers: headers(body), body }, env, f.ports);
+      const notAPress = "payload=%7B%22type%22%3A%22view_submission%22%7D";
+      const r = await handleApproval({ headers: headers(notAPress), body: notAPress }, env, f.ports);
+      expect([r.statusCode, r.body]).to.deep.equal([400, "refused: not a button press"]);
+      expect(f.logs.slice(1)).to.deep.equal([
+        { level: "warn", msg: "refused", why: "a replayed request" },
+        { level: "warn", msg: "refused", why: "not a button press" },
+      ]);
+      // An empty body is verified as the empty string Slack would have signed.
+      const empty = await handleApproval({ headers: headers("") }, env, fake().ports);
+      expect([empty.statusCode, empty.body]).to.deep.equal([400, "refused: no interaction payload"]);
+    });
+
+    it("a press without a response_url is acted on and not answered; an answer that fails is logged, not fatal", async () => {
+      const f = fake();
+      const payload = JSON.parse(new URLSearchParams(press("approve")).get("payload")!);
+      delete payload.response_url;
+      const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+      const r = await handleApproval({ headers: headers(body), body }, env, f.ports);
+      expect([r.statusCode, f.calls.map((c) => c.split(" ")[0])]).to.deep.equal([200, ["describe", "continue"]]);
+      const g = fake();
+      g.ports.answer = async () => Promise.reject(Object.assign(new Error("x"), { name: "HTTP500" }));
+      const body2 = press("approve");
+      const r2 = await handleApproval({ headers: headers(body2), body: body2 }, env, g.ports);
+      expect([r2.statusCode, g.logs.at(-1)]).to.deep.equal([200, { level: "warn", msg: "could not answer in the thread", why: "HTTP500" }]);
     });
   });
 });

@@ -317,6 +317,58 @@ describe("notifications", () => {
       expect(f.posts).to.deep.equal([]);
     });
 
+    it("logs what it did, one entry per step, in words an on-call engineer searches for", async () => {
+      const f = fake({ slack: [503, 200], chatwork: [404] });
+      await handleRecords([record(about("ecs-deployment-failed", OURS)), record(about("ecs-deployment-failed", THEIRS)), { Sns: { Message: "{" } }], env, f.ports);
+      const id = about("ecs-deployment-failed", OURS).id;
+      expect(f.logs).to.deep.equal([
+        { level: "warn", msg: "retrying", destination: "slack", eventId: id, why: "HTTP 503", afterMs: 500 },
+        { level: "error", msg: "not delivered: kept in the dead-letter queue", destination: "chatwork", eventId: id, why: "HTTP 404: the request was refused (not tried again)" },
+        { level: "info", msg: "delivered", destination: "slack", eventId: id, title: "ferry/prod web: deployment failed", tries: 2 },
+        { level: "info", msg: "not about this stack: nothing to tell", eventId: id, detailType: "ECS Deployment State Change" },
+        { level: "error", msg: "an SNS message that is not JSON: dropped" },
+      ]);
+    });
+
+    it("each destination only when configured: Chatwork needs its token and its room", async () => {
+      for (const [what, only, urls] of [
+        ["Slack only", { context: CTX, FERRY_SLACK_WEBHOOK_SECRET: SLACK_SECRET }, [WEBHOOK]],
+        ["Chatwork without a room", { context: CTX, FERRY_CHATWORK_TOKEN_SECRET: CHATWORK_SECRET }, []],
+        ["a room without a token", { context: CTX, FERRY_CHATWORK_ROOM: "42" }, []],
+        ["Chatwork only", { context: CTX, FERRY_CHATWORK_TOKEN_SECRET: CHATWORK_SECRET, FERRY_CHATWORK_ROOM: "42" }, ["https://api.chatwork.com/v2/rooms/42/messages"]],
+      ] as [string, NotifierEnv, string[]][]) {
+        const f = fake({ slack: [200], chatwork: [200] });
+        await handleRecords([record(about("ecs-deployment-failed", OURS))], only, f.ports);
+        expect(f.posts.map((p) => p.url), what).to.deep.equal(urls);
+      }
+    });
+
+    it("the generation is looked up by the scanned digest, or by the digest the service runs; a paused hook only for a hook event", async () => {
+      const f = fake({ slack: [200, 200, 200], chatwork: [200, 200, 200] });
+      const asked: string[] = [];
+      const paused: string[] = [];
+      f.ports.generation = async (digest) => {
+        asked.push(digest);
+        return 3;
+      };
+      f.ports.pausedDeployment = async (arn) => {
+        paused.push(arn);
+        return undefined;
+      };
+      await handleRecords([record(about("ecr-image-scan", OURS)), record(about("ecs-deployment-failed", OURS))], env, f.ports);
+      expect(asked).to.deep.equal([DIGEST, DIGEST]);
+      expect(paused).to.deep.equal([]);
+      const unpinned = { ...env, context: { ...CTX, services: [{ ...CTX.services[0], image: "registry/app:latest" }] } };
+      await handleRecords([record(about("ecs-deployment-failed", OURS))], unpinned, f.ports);
+      expect(asked).to.have.length(2);
+      // A generation that cannot be read does not stop the message.
+      f.ports.generation = async () => Promise.reject(new Error("AccessDenied"));
+      const g = fake({ slack: [200], chatwork: [200] });
+      g.ports.generation = f.ports.generation;
+      await handleRecords([record(about("ecs-deployment-failed", OURS))], env, g.ports);
+      expect(g.posts).to.have.length(2);
+    });
+
     it("a paused deployment is looked up, so its message carries the buttons", async () => {
       const f = fake({ slack: [200], chatwork: [200] });
       f.ports.pausedDeployment = async (arn) => (arn === OURS.serviceArn ? { serviceDeploymentArn: `${OURS.serviceArn}/d1`, hookId: "h1" } : undefined);

@@ -234,65 +234,65 @@ describe("notifications, as the stacks declare them", () => {
       expect(staging.outputs.approvalUrl).to.equal(undefined);
     });
   });
+});
 
-  describe("ferry:notifications refuses what it cannot honour, before anything is declared", () => {
-    const refusal = (value: unknown, secret = false, more: Record<string, unknown> = {}) => {
-      const config = stackConfig("staging", { notifications: value as object, ...more });
-      try {
-        parseConfig("staging", config.values, secret ? [...config.secretKeys, "ferry:notifications"] : config.secretKeys);
-      } catch (e) {
-        return (e as ConfigError).problems.map((p) => `${p.key}: got ${p.given}; ${p.allowed}`);
-      }
-      return [];
-    };
-    const webhook = { secretArn: ARN("slack-webhook") };
-    const cases: [string, unknown, string[], boolean?, Record<string, unknown>?][] = [
-      ["accepted: Slack by secret ARN", { slack: { webhookUrl: webhook } }, []],
-      ["accepted: a Pulumi secret", { slack: { webhookUrl: "https://hooks.slack.com/services/T/B/x" } }, [], true],
-      [
-        "a credential in plain text",
-        { slack: { webhookUrl: "https://hooks.slack.com/services/T/B/x" } },
-        ["ferry:notifications.slack.webhookUrl: got (plain text, not shown); { secretArn: <Secrets Manager ARN> } or a Pulumi secret (pulumi config set --secret --path 'ferry:notifications.slack.webhookUrl' <value>), never plain text"],
-      ],
-      [
-        "not a Secrets Manager ARN",
-        { chatwork: { roomId: "1", apiToken: { secretArn: "arn:aws:ssm:eu-west-1:123456789012:parameter/token" } } },
-        ['ferry:notifications.chatwork.apiToken.secretArn: got "arn:aws:ssm:eu-west-1:123456789012:parameter/token"; a Secrets Manager secret\'s ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>)'],
-      ],
-      ["nobody to tell", { scanSeverity: "HIGH" }, ["ferry:notifications: got none of slack, chatwork, email; at least one of slack, chatwork or email"]],
-      ["approvers without the signing secret", { slack: { webhookUrl: webhook, approvers: ["U04PRODLEAD"] } }, ["ferry:notifications.slack.signingSecret: got (missing); the Slack app's signing secret, so approvals can be verified"]],
-      ["a signing secret without approvers", { slack: { webhookUrl: webhook, signingSecret: webhook } }, ["ferry:notifications.slack.approvers: got (missing); at least one Slack member id: who may approve this stack's paused deployments"]],
-      ["an approver by name", { slack: { webhookUrl: webhook, signingSecret: webhook, approvers: ["alice"] } }, ['ferry:notifications.slack.approvers[0]: got "alice"; a Slack member id (U… or W…, from the member\'s profile)']],
-      ["a Chatwork room by name", { chatwork: { roomId: "ops", apiToken: webhook } }, ['ferry:notifications.chatwork.roomId: got "ops"; the Chatwork room\'s id (digits)']],
-      ["a bad e-mail", { email: ["oncall"] }, ['ferry:notifications.email[0]: got "oncall"; an e-mail address']],
-      ["an unknown severity", { email: ["a@b.co"], scanSeverity: "SEVERE" }, ['ferry:notifications.scanSeverity: got "SEVERE"; one of "CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL"']],
-      ["Pulumi Cloud's events without Slack", { email: ["a@b.co"], pulumiDeployments: true }, ["ferry:notifications.pulumiDeployments: got true; false without slack: Pulumi Cloud's events go to the Slack webhook"]],
-      ["an unknown key", { slack: { webhookUrl: webhook }, teams: {} }, []],
-    ];
-    for (const [what, value, expected, secret, more] of cases) {
-      it(`${what}${expected.length ? ": refused" : ""}`, () => {
-        const got = refusal(value, secret, more);
-        if (what === "an unknown key") expect(got).to.have.length(1).and.to.satisfy((p: string[]) => p[0].startsWith("ferry:notifications.teams: "));
-        else expect(got).to.deep.equal(expected);
-      });
+describe("ferry:notifications refuses what it cannot honour, before anything is declared", () => {
+  const refusal = (value: unknown, secret = false, more: Record<string, unknown> = {}) => {
+    const config = stackConfig("staging", { notifications: value as object, ...more });
+    try {
+      parseConfig("staging", config.values, secret ? [...config.secretKeys, "ferry:notifications"] : config.secretKeys);
+    } catch (e) {
+      return (e as ConfigError).problems.map((p) => `${p.key}: got ${p.given}; ${p.allowed}`);
     }
-
-    it(`a rule over EventBridge's ${MAX_PATTERN_CHARS} characters is refused (services listed in a shared cluster); one service fewer is accepted; in the stack's own cluster, any number`, () => {
-      const services = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`svc${String(i).padStart(2, "0")}`, { cpu: 256, memory: 512, command: ["node", "w.js"] }]));
-      const shared = { cluster: { arn: "arn:aws:ecs:eu-west-1:123456789012:cluster/shared" } };
-      let n = 1;
-      while (refusal({ email: ["a@b.co"] }, false, { services: services(n), ...shared }).length === 0) n++;
-      const got = refusal({ email: ["a@b.co"] }, false, { services: services(n), ...shared });
-      const m = /^ferry:notifications: got a "service-trouble" rule of (\d+) characters \(its pattern lists every service or alarm of the stack\); at most 2048 characters, EventBridge's event pattern quota: fewer services or alarms in this stack, or its own cluster \(whose services one prefix matches\)$/.exec(got.join("\n"));
-      expect(m, got.join("\n")).to.not.equal(null);
-      // The size is the real pattern's: the rule as the plan declares it, one character over at most a service's worth.
-      const config = stackConfig("staging", { notifications: { email: ["a@b.co"] }, services: services(n) });
-      const own = parseConfig("staging", config.values, config.secretKeys);
-      const planned = plannedRules({ ...own, cluster: { ...own.cluster, arn: shared.cluster.arn } }, own.notifications!, "eu-west-1").find((r) => r.name === "service-trouble")!;
-      expect(Number(m![1])).to.equal(JSON.stringify(planned.pattern).length).and.to.be.above(MAX_PATTERN_CHARS);
-      expect(n).to.be.within(15, 40);
-      expect(refusal({ email: ["a@b.co"] }, false, { services: services(n - 1), ...shared })).to.deep.equal([]);
-      expect(refusal({ email: ["a@b.co"] }, false, { services: services(n * 3) })).to.deep.equal([]);
+    return [];
+  };
+  const webhook = { secretArn: ARN("slack-webhook") };
+  const cases: [string, unknown, string[], boolean?, Record<string, unknown>?][] = [
+    ["accepted: Slack by secret ARN", { slack: { webhookUrl: webhook } }, []],
+    ["accepted: a Pulumi secret", { slack: { webhookUrl: "https://hooks.slack.com/services/T/B/x" } }, [], true],
+    [
+      "a credential in plain text",
+      { slack: { webhookUrl: "https://hooks.slack.com/services/T/B/x" } },
+      ["ferry:notifications.slack.webhookUrl: got (plain text, not shown); { secretArn: <Secrets Manager ARN> } or a Pulumi secret (pulumi config set --secret --path 'ferry:notifications.slack.webhookUrl' <value>), never plain text"],
+    ],
+    [
+      "not a Secrets Manager ARN",
+      { chatwork: { roomId: "1", apiToken: { secretArn: "arn:aws:ssm:eu-west-1:123456789012:parameter/token" } } },
+      ['ferry:notifications.chatwork.apiToken.secretArn: got "arn:aws:ssm:eu-west-1:123456789012:parameter/token"; a Secrets Manager secret\'s ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>)'],
+    ],
+    ["nobody to tell", { scanSeverity: "HIGH" }, ["ferry:notifications: got none of slack, chatwork, email; at least one of slack, chatwork or email"]],
+    ["approvers without the signing secret", { slack: { webhookUrl: webhook, approvers: ["U04PRODLEAD"] } }, ["ferry:notifications.slack.signingSecret: got (missing); the Slack app's signing secret, so approvals can be verified"]],
+    ["a signing secret without approvers", { slack: { webhookUrl: webhook, signingSecret: webhook } }, ["ferry:notifications.slack.approvers: got (missing); at least one Slack member id: who may approve this stack's paused deployments"]],
+    ["an approver by name", { slack: { webhookUrl: webhook, signingSecret: webhook, approvers: ["alice"] } }, ['ferry:notifications.slack.approvers[0]: got "alice"; a Slack member id (U… or W…, from the member\'s profile)']],
+    ["a Chatwork room by name", { chatwork: { roomId: "ops", apiToken: webhook } }, ['ferry:notifications.chatwork.roomId: got "ops"; the Chatwork room\'s id (digits)']],
+    ["a bad e-mail", { email: ["oncall"] }, ['ferry:notifications.email[0]: got "oncall"; an e-mail address']],
+    ["an unknown severity", { email: ["a@b.co"], scanSeverity: "SEVERE" }, ['ferry:notifications.scanSeverity: got "SEVERE"; one of "CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL"']],
+    ["Pulumi Cloud's events without Slack", { email: ["a@b.co"], pulumiDeployments: true }, ["ferry:notifications.pulumiDeployments: got true; false without slack: Pulumi Cloud's events go to the Slack webhook"]],
+    ["an unknown key", { slack: { webhookUrl: webhook }, teams: {} }, []],
+  ];
+  for (const [what, value, expected, secret, more] of cases) {
+    it(`${what}${expected.length ? ": refused" : ""}`, () => {
+      const got = refusal(value, secret, more);
+      if (what === "an unknown key") expect(got).to.have.length(1).and.to.satisfy((p: string[]) => p[0].startsWith("ferry:notifications.teams: "));
+      else expect(got).to.deep.equal(expected);
     });
+  }
+
+  it(`a rule over EventBridge's ${MAX_PATTERN_CHARS} characters is refused (services listed in a shared cluster); one service fewer is accepted; in the stack's own cluster, any number`, () => {
+    const services = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`svc${String(i).padStart(2, "0")}`, { cpu: 256, memory: 512, command: ["node", "w.js"] }]));
+    const shared = { cluster: { arn: "arn:aws:ecs:eu-west-1:123456789012:cluster/shared" } };
+    let n = 1;
+    while (refusal({ email: ["a@b.co"] }, false, { services: services(n), ...shared }).length === 0) n++;
+    const got = refusal({ email: ["a@b.co"] }, false, { services: services(n), ...shared });
+    const m = /^ferry:notifications: got a "service-trouble" rule of (\d+) characters \(its pattern lists every service or alarm of the stack\); at most 2048 characters, EventBridge's event pattern quota: fewer services or alarms in this stack, or its own cluster \(whose services one prefix matches\)$/.exec(got.join("\n"));
+    expect(m, got.join("\n")).to.not.equal(null);
+    // The size is the real pattern's: the rule as the plan declares it, one character over at most a service's worth.
+    const config = stackConfig("staging", { notifications: { email: ["a@b.co"] }, services: services(n) });
+    const own = parseConfig("staging", config.values, config.secretKeys);
+    const planned = plannedRules({ ...own, cluster: { ...own.cluster, arn: shared.cluster.arn } }, own.notifications!, "eu-west-1").find((r) => r.name === "service-trouble")!;
+    expect(Number(m![1])).to.equal(JSON.stringify(planned.pattern).length).and.to.be.above(MAX_PATTERN_CHARS);
+    expect(n).to.be.within(15, 40);
+    expect(refusal({ email: ["a@b.co"] }, false, { services: services(n - 1), ...shared })).to.deep.equal([]);
+    expect(refusal({ email: ["a@b.co"] }, false, { services: services(n * 3) })).to.deep.equal([]);
   });
 });
