@@ -17,6 +17,7 @@ import { alarmNames, declareAlarms } from "./serviceAlarms";
 import { declareScaling } from "./serviceScaling";
 import { declareTraffic, Traffic } from "./serviceTraffic";
 import { applyTransform, Transform } from "./transform";
+import { HEALTH_CHECK_GRACE_SECONDS } from "../lib/rollout";
 
 // ---------------------------------------------------------------------------------------------
 // Args
@@ -190,7 +191,7 @@ export class FargateService extends pulumi.ComponentResource {
       enableExecuteCommand: svc.exec,
       networkConfiguration: { subnets: args.subnetIds, securityGroups: [sg.id], assignPublicIp: false },
       ...deployment,
-      healthCheckGracePeriodSeconds: traffic ? 30 : undefined,
+      healthCheckGracePeriodSeconds: traffic ? HEALTH_CHECK_GRACE_SECONDS : undefined,
       loadBalancers: traffic
         ? [{
             targetGroupArn: traffic.primary.arn,

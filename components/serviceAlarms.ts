@@ -6,6 +6,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ALARM } from "../lib/rollout";
 
 /** Target 5xx responses above this share of requests (percent) count as failing. */
 export const ERROR_RATE_PERCENT = 5;
@@ -24,15 +25,15 @@ export function declareAlarms(name: string, parent: pulumi.Resource, loadBalance
     const metric = (id: string, metricName: string) => ({
       id,
       returnData: false,
-      metric: { namespace: "AWS/ApplicationELB", metricName, dimensions, period: 60, stat: "Sum" },
+      metric: { namespace: "AWS/ApplicationELB", metricName, dimensions, period: ALARM.periodSeconds, stat: "Sum" },
     });
     const errors = new aws.cloudwatch.MetricAlarm(`${name}-5xx${suffix}`, {
       name: `${name}-5xx${suffix}`,
       alarmDescription: `Target 5xx responses above ${ERROR_RATE_PERCENT}% of requests: rolls the deployment back`,
       comparisonOperator: "GreaterThanThreshold",
       threshold: ERROR_RATE_PERCENT,
-      evaluationPeriods: 3,
-      datapointsToAlarm: 2,
+      evaluationPeriods: ALARM.evaluationPeriods,
+      datapointsToAlarm: ALARM.datapointsToAlarm,
       treatMissingData: "notBreaching",
       metricQueries: [
         metric("errors", "HTTPCode_Target_5XX_Count"),
@@ -47,11 +48,11 @@ export function declareAlarms(name: string, parent: pulumi.Resource, loadBalance
       metricName: "UnHealthyHostCount",
       dimensions,
       statistic: "Maximum",
-      period: 60,
+      period: ALARM.periodSeconds,
       comparisonOperator: "GreaterThanThreshold",
       threshold: 0,
-      evaluationPeriods: 3,
-      datapointsToAlarm: 2,
+      evaluationPeriods: ALARM.evaluationPeriods,
+      datapointsToAlarm: ALARM.datapointsToAlarm,
       treatMissingData: "notBreaching",
     }, { parent });
     return [errors, unhealthy];

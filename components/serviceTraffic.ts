@@ -10,6 +10,7 @@ import { shiftsTraffic } from "../lib/deployment";
 import { assumeRolePolicy, trafficShiftPolicy } from "../lib/iam";
 import { targetGroupResourceName } from "../lib/names";
 import { applyTransform, Transform } from "./transform";
+import { DEREGISTRATION_DELAY_SECONDS, TARGET_HEALTH } from "../lib/rollout";
 
 /** Header that sends a request to the new revision through the test listener rule. */
 export const TEST_TRAFFIC_HEADER = { name: "x-ferry-test", value: "1" };
@@ -50,9 +51,17 @@ export function declareTraffic(name: string, parent: pulumi.Resource, args: Traf
       protocol: "HTTP",
       // 30 s drain instead of 300 s: requests to a web service finish in seconds, and every rollout
       // waits for the drain.
-      deregistrationDelay: 30,
+      deregistrationDelay: DEREGISTRATION_DELAY_SECONDS,
       // Healthy after 2 × 10 s instead of 5 × 30 s, so a rollout does not wait minutes per task.
-      healthCheck: { path: s.healthCheckPath, protocol: "HTTP", matcher: "200-399", interval: 10, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3 },
+      healthCheck: {
+        path: s.healthCheckPath,
+        protocol: "HTTP",
+        matcher: "200-399",
+        interval: TARGET_HEALTH.intervalSeconds,
+        timeout: TARGET_HEALTH.timeoutSeconds,
+        healthyThreshold: TARGET_HEALTH.healthyThreshold,
+        unhealthyThreshold: TARGET_HEALTH.unhealthyThreshold,
+      },
     } as aws.lb.TargetGroupArgs, { parent });
     return new aws.lb.TargetGroup(tgName, tgArgs, tgOpts);
   };

@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DeploymentConfig, FerryConfig, SecretRef, ServiceConfig } from "../config";
 import { rollbackAlarmNames } from "../lib/names";
+import { serviceRollout, ServiceRollout, Term } from "../lib/rollout";
 import { capacityStrategy } from "../components/service";
 import { NetworkRun, PipelineRun, PlannedResource, ProgramRun, ResourceOptionsSeen } from "./run";
 import type { StackDeployment } from "../pipeline/deployments";
@@ -62,6 +63,8 @@ export interface PlanDocument {
   image: ImagePlan;
   /** Who hears about the stack, and exactly which events: null when `ferry:notifications` is absent. */
   notifications: NotificationsPlan | null;
+  /** The rollout model (lib/rollout.ts): per service, seconds to deploy and to detect a failed deployment, with their terms. */
+  rollout: { services: Record<string, ServiceRollout> };
 }
 
 export interface NotificationsPlan {
@@ -134,6 +137,7 @@ export function planDocument(run: ProgramRun, project: string): PlanDocument {
     services: Object.fromEntries(run.config.services.map((s) => [s.name, decisions(run.config.project, run.stack, s)])),
     image: imagePlan(run),
     notifications: notificationsPlan(run),
+    rollout: { services: Object.fromEntries(run.config.services.map((s) => [s.name, serviceRollout(s)])) },
   };
 }
 
@@ -321,6 +325,11 @@ export function planText(doc: PlanDocument): string {
       `    container: user ${d.user}, root filesystem ${d.readonlyRootFilesystem ? "read-only (/tmp writable)" : "writable"}, ECS Exec ${d.exec ? "on" : "off"}`,
       `    traffic: ${d.port === null ? "none (no port)" : `port ${d.port}, paths ${d.paths.length ? d.paths.join(" ") : "/* (default route)"}`}`,
     );
+    const r = doc.rollout.services[name];
+    if (r) {
+      const terms = (ts: Term[]) => ts.filter((t) => t.seconds > 0).map((t) => `${t.term} ${t.seconds} s`).join(" + ");
+      lines.push(`    rollout (modeled): deployed in ${r.deploySeconds} s = ${terms(r.deployTerms)}`, `    a failed deployment is detected in ${r.detectFailureSeconds} s: ${r.detectTerms.map((t) => (t.seconds > 0 ? `${t.term} ${t.seconds} s` : t.term)).join(" + ")}`);
+    }
   }
 
   const img = doc.image;

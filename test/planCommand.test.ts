@@ -111,6 +111,12 @@ describe("ferry plan", function () {
     const npm = process.platform === "win32" ? "npm.cmd" : "npm";
     const r = spawnSync(npm, ["run", "plan", "--", "--stack", "dev", "--json"], { cwd: PROJECT_DIR, encoding: "utf8" });
     expect(r.status, r.stderr).to.equal(0);
-    expect(() => JSON.parse(r.stdout)).not.to.throw();
+    const doc = JSON.parse(r.stdout);
+    expect(Object.keys(doc)).to.deep.equal(["project", "stack", "resources", "outputs", "services", "image", "notifications", "rollout"]);
+    // dev has no notifications; every service has its modeled rollout.
+    expect([doc.notifications, Object.keys(doc.rollout.services)]).to.deep.equal([null, Object.keys(doc.services)]);
+    for (const r of Object.values(doc.rollout.services) as { deploySeconds: number; detectFailureSeconds: number }[]) {
+      expect([typeof r.deploySeconds, typeof r.detectFailureSeconds]).to.deep.equal(["number", "number"]);
+    }
   });
 });
