@@ -55,6 +55,21 @@ describe("the rollout model", () => {
     }
   });
 
+  it("the shipped dev web: each term named, and the alarms detect a failure before three rounds of failing tasks would", () => {
+    const web = serviceRollout(named(services("dev"), "web"));
+    expect(web.deployTerms).to.deep.equal([
+      { term: "task start (assumed)", seconds: 30 },
+      { term: "container health check passes (start period, then one interval)", seconds: 10 },
+      { term: "target healthy (2 checks 10 s apart)", seconds: 20 },
+      { term: "old tasks drained (deregistration delay)", seconds: 30 },
+    ]);
+    expect(web.deploySeconds).to.equal(90);
+    // The circuit breaker would need 3 rounds of (30 + 30 + 3 × 10) = 270 s; the alarms take 180 s.
+    expect([web.detectFailureSeconds, web.detectTerms.at(-1)!.term]).to.deep.equal([180, "alarm: 2 breaching 60-s periods"]);
+    const many = serviceRollout(named(services("dev", { services: { web: { port: 8080, desiredCount: 40, maxCount: 40 } } }), "web"));
+    expect(many.detectTerms.map((t) => t.term)).to.deep.equal(["circuit breaker: 20 failed tasks, 1 round of 20", "task start (assumed), per round", "grace period, then unhealthy checks, per round"]);
+  });
+
   it("waves: a rolling deployment that must stop tasks before it starts new ones takes a wave per batch", () => {
     const s = named(services("dev", { services: { worker: { command: ["node", "w.js"], desiredCount: 4, deployment: { strategy: "rolling", minHealthyPercent: 50, maxPercent: 100 } } } }), "worker");
     const r = serviceRollout(s);
@@ -78,6 +93,8 @@ describe("the rollout model", () => {
     const unwatched = named(services("dev", { services: { worker: { command: ["node", "w.js"], deployment: { strategy: "rolling", circuitBreaker: false, checkTimeoutMinutes: 20 } } } }), "worker");
     expect(serviceRollout(unwatched).detectTerms).to.deep.equal([{ term: "Ferry's deployment check times out", seconds: 1200 }]);
     const checked = named(services("dev", { services: { worker: { command: ["node", "w.js"], healthCheck: { command: ["CMD", "true"], startPeriod: 20, interval: 15, retries: 2 } } } }), "worker");
+    // The container is healthy after its start period or its first interval, whichever is later.
+    expect(serviceRollout(checked).deployTerms[1]).to.deep.equal({ term: "container health check passes (start period, then one interval)", seconds: 20 });
     expect(serviceRollout(checked).detectTerms.slice(1)).to.deep.equal([
       { term: "task start (assumed), per round", seconds: 90 },
       { term: "container health check failing, per round", seconds: 3 * (20 + 2 * 15) },
