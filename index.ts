@@ -13,8 +13,8 @@ import { FargateService } from "./components/service";
 import { loadAwsAccess, loadConfig } from "./config";
 import { currentCommit } from "./lib/git";
 import { ecrRepositoryArn } from "./lib/iam";
-import { serviceResourceName, stackResourceName } from "./lib/names";
-import { targetKey } from "./lib/imageSet";
+import { notificationsResourceName, serviceResourceName, stackResourceName } from "./lib/names";
+import { digestsOf, targetKey } from "./lib/imageSet";
 import { routePriorities } from "./lib/routing";
 import { reviewStackExpiry } from "./components/reviewStackTtl";
 import { Notifications } from "./components/notifications";
@@ -108,7 +108,7 @@ const services = config.services.map(
 // 4. Notifications: the stack's deployments, trouble, Spot interruptions, scan findings and alarms
 //    told to Slack, Chatwork and e-mail; paused deployments approved from Slack.
 const notifications = config.notifications
-  ? new Notifications(`${name}-notifications`, {
+  ? new Notifications(notificationsResourceName(config.project, config.stack), {
       settings: config.notifications,
       stack: config.stack,
       stackLabel: `${config.project}/${config.stack}`,
@@ -118,7 +118,7 @@ const notifications = config.notifications
       services: services.map((s, i) => ({ name: config.services[i].name, arn: s.serviceArn, image: imageOf.get(config.services[i].target ?? "")!, alarmNames: s.alarmNames })),
       // Images outside ECR have no scan findings and no release tags to tell.
       repositoryArn: config.build || ecrRepositoryArn(config.images![targetKey(config.services[0].target)]) ? repositoryArn : undefined,
-      imageDigests: config.images ? [...new Set(Object.values(config.images).map((ref) => ref.slice(ref.indexOf("@") + 1)))] : undefined,
+      imageDigests: config.images ? digestsOf(config.images) : undefined,
       logRetentionDays: config.logRetentionDays,
     })
   : undefined;

@@ -17,7 +17,9 @@ import * as pulumiservice from "@pulumi/pulumiservice";
 import type { NotificationsConfig, SecretRef } from "../config/types";
 import type { StackContext } from "../lib/notifications";
 import { NotificationScope, notificationRules } from "../lib/notificationRules";
+import { repositoryNameOfArn } from "../lib/ecrRepository";
 import { assumeRolePolicy } from "../lib/iam";
+import { undeliveredAlarmName } from "../lib/names";
 import { notifierPolicy, topicPolicy } from "../lib/notificationPolicies";
 import { ApprovalEndpoint } from "./approvalEndpoint";
 import { functionCode, RUNTIME } from "./functionCode";
@@ -57,6 +59,9 @@ export interface NotificationsArgs {
   logRetentionDays?: number;
 }
 
+/** What a Pulumi secret's value is offline (`ferry plan` never decrypts the stack's secrets); a real run always has the value. */
+const NOT_DECRYPTED = "(not decrypted offline)";
+
 // ---------------------------------------------------------------------------------------------
 // Pure decisions
 // ---------------------------------------------------------------------------------------------
@@ -68,7 +73,7 @@ export function scopeOf(args: Pick<NotificationsArgs, "ownCluster" | "imageDiges
     ownCluster: args.ownCluster,
     // A service's tasks are grouped under its ECS name (`service:<name>`), the last part of its ARN.
     services: v.serviceArns.map((arn) => ({ name: arn.split("/").pop()!, arn })),
-    repositoryName: v.repositoryArn?.split(":repository/")[1],
+    repositoryName: repositoryNameOfArn(v.repositoryArn),
     imageDigests: args.imageDigests,
     alarmNames: v.alarmNames,
     scanSeverity: args.settings.scanSeverity,
@@ -96,15 +101,15 @@ export class Notifications extends pulumi.ComponentResource {
       if (ref.kind === "arn") return pulumi.output(ref.arn);
       const secret = new aws.secretsmanager.Secret(`${name}-${key}`, { description: `${args.stackLabel}: ${what}` }, parent);
       // Offline (`ferry plan`) the stack's secrets are not decrypted; the value stays a secret either way.
-      const version = new aws.secretsmanager.SecretVersion(`${name}-${key}`, { secretId: secret.id, secretString: pulumi.secret(ref.value ?? "(not decrypted offline)") }, parent);
+      const version = new aws.secretsmanager.SecretVersion(`${name}-${key}`, { secretId: secret.id, secretString: pulumi.secret(ref.value ?? NOT_DECRYPTED) }, parent);
       return pulumi.all([secret.arn, version.id]).apply(([arn]) => arn);
     };
     const webhookSecret = s.slack ? secretArn("slack-webhook", s.slack.webhookUrl, "the Slack incoming webhook's URL") : undefined;
     const chatworkSecret = s.chatwork ? secretArn("chatwork-token", s.chatwork.apiToken, "the Chatwork API token") : undefined;
 
     // What could not be delivered, kept 14 days (SQS's longest), with an alarm on it.
-    const deadLetters = new aws.sqs.Queue(`${name}-undelivered`, { messageRetentionSeconds: 1_209_600, sqsManagedSseEnabled: true }, parent);
-    const deadLetterAlarm = `${name}-undelivered`;
+    const deadLetterAlarm = undeliveredAlarmName(name);
+    const deadLetters = new aws.sqs.Queue(deadLetterAlarm, { messageRetentionSeconds: 1_209_600, sqsManagedSseEnabled: true }, parent);
     new aws.cloudwatch.MetricAlarm(deadLetterAlarm, {
       name: deadLetterAlarm,
       alarmDescription: `${args.stackLabel}: notifications that could not be delivered are waiting in the dead-letter queue`,
@@ -174,7 +179,7 @@ export class Notifications extends pulumi.ComponentResource {
               FERRY_CHATWORK_TOKEN_SECRET: chatwork,
               FERRY_CHATWORK_ROOM: s.chatwork?.roomId,
               FERRY_DEAD_LETTER_QUEUE_URL: queueUrl,
-              FERRY_REPOSITORY: repositoryArn?.split(":repository/")[1],
+              FERRY_REPOSITORY: repositoryNameOfArn(repositoryArn),
             }),
           ),
         },
@@ -218,7 +223,7 @@ export class Notifications extends pulumi.ComponentResource {
 
 /** A credential's value at deploy time: the Pulumi secret itself, or read from the team's Secrets Manager secret. */
 function secretValue(ref: SecretRef, parent: pulumi.Resource): pulumi.Input<string> {
-  if (ref.kind === "value") return ref.value ?? "(not decrypted offline)";
+  if (ref.kind === "value") return ref.value ?? NOT_DECRYPTED;
   return aws.secretsmanager.getSecretVersionOutput({ secretId: ref.arn }, { parent }).secretString;
 }
 

@@ -14,7 +14,8 @@
  * own. Plain text is refused.
  */
 import { MAX_PATTERN_CHARS, notificationRules, oversizedRules, servicesOfCluster, SEVERITIES, Severity } from "../lib/notificationRules";
-import { AUTONAME_SUFFIX_LENGTH, rollbackAlarmNames, serviceResourceName, stackResourceName } from "../lib/names";
+import { AUTONAME_SUFFIX_LENGTH, notificationsResourceName, rollbackAlarmNames, serviceResourceName, stackResourceName, undeliveredAlarmName } from "../lib/names";
+import { digestsOf } from "../lib/imageSet";
 import { parseRepository } from "../lib/ecrRepository";
 import { Reader } from "./reader";
 import { FerryConfig, NotificationsConfig, SecretRef } from "./types";
@@ -101,8 +102,8 @@ export function plannedRules(c: Pick<FerryConfig, "project" | "stack" | "build" 
     ownCluster: c.cluster.arn === undefined,
     services: c.services.map((s) => ({ name: `${serviceResourceName(c.project, c.stack, s.name)}${suffix}`, arn: `${servicesOfCluster(clusterArn)}${serviceResourceName(c.project, c.stack, s.name)}${suffix}` })),
     repositoryName: c.build ? `${name}${suffix}` : images.map((ref) => parseRepository(ref)?.repositoryName).find(Boolean),
-    imageDigests: c.build ? undefined : [...new Set(images.map((ref) => ref.slice(ref.indexOf("@") + 1)))],
-    alarmNames: [...new Set([...c.services.flatMap((s) => rollbackAlarmNames(c.project, c.stack, s)), `${name}-notifications-undelivered`])],
+    imageDigests: c.build ? undefined : digestsOf(c.images ?? {}),
+    alarmNames: [...new Set([...c.services.flatMap((s) => rollbackAlarmNames(c.project, c.stack, s)), undeliveredAlarmName(notificationsResourceName(c.project, c.stack))])],
     scanSeverity: n.scanSeverity,
   });
 }

@@ -11,35 +11,27 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
-const bundles = new Map<string, string>();
-
 /** The bundled source of `functions/<entry>` (.ts from the sources, .js when compiled). */
-export function bundle(entry = "index"): string {
-  let code = bundles.get(entry);
-  if (code === undefined) {
-    const base = path.join(__dirname, entry);
-    const file = [`${base}.ts`, `${base}.js`].find((f) => fs.existsSync(f));
-    if (!file) throw new Error(`no function entry ${base}.ts or .js`);
-    const out = buildSync({
-      entryPoints: [file],
-      bundle: true,
-      platform: "node",
-      target: "node22",
-      format: "cjs",
-      write: false,
-      legalComments: "none",
-      minify: true,
-      // Readable stack traces in the functions' logs.
-      keepNames: true,
-      sourcemap: false,
-      logLevel: "silent",
-    });
-    code = out.outputFiles[0].text;
-    bundles.set(entry, code);
-  }
-  return code;
+function bundle(entry: string): string {
+  const base = path.join(__dirname, entry);
+  const file = [`${base}.ts`, `${base}.js`].find((f) => fs.existsSync(f));
+  if (!file) throw new Error(`no function entry ${base}.ts or .js`);
+  const out = buildSync({
+    entryPoints: [file],
+    bundle: true,
+    platform: "node",
+    target: "node22",
+    format: "cjs",
+    write: false,
+    legalComments: "none",
+    minify: true,
+    // Readable stack traces in the functions' logs.
+    keepNames: true,
+    sourcemap: false,
+    logLevel: "silent",
+  });
+  return out.outputFiles[0].text;
 }
-
 
 const files = new Map<string, string>();
 

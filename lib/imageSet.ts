@@ -55,3 +55,8 @@ export function digestText(set: ImageSet): string {
   const digestOf = (ref: string) => ref.slice(ref.lastIndexOf("@") + 1);
   return imageSetText(Object.fromEntries(Object.entries(set).map(([k, v]) => [k, digestOf(v)])));
 }
+
+/** The distinct digests an image set pins (`sha256:…`), in the set's order. */
+export function digestsOf(set: ImageSet): string[] {
+  return [...new Set(Object.values(set).map((ref) => ref.slice(ref.indexOf("@") + 1)))];
+}

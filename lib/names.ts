@@ -29,6 +29,16 @@ export function serviceResourceName(project: string, stack: string, service: str
   return `${stackResourceName(project, stack)}-${service}`;
 }
 
+/** The notifications component's resource name; its other names derive from it. */
+export function notificationsResourceName(project: string, stack: string): string {
+  return `${stackResourceName(project, stack)}-notifications`;
+}
+
+/** The alarm on undelivered notifications (its name is fixed, so the alarms rule can list it before it exists). */
+export function undeliveredAlarmName(notificationsResource: string): string {
+  return `${notificationsResource}-undelivered`;
+}
+
 /** The deployment alarms Ferry makes for a load-balanced service: 5xx and unhealthy hosts per target group suffix ("" or "-green"). */
 export function alarmNames(serviceResource: string, suffixes: string[]): string[] {
   return suffixes.flatMap((s) => [`${serviceResource}-5xx${s}`, `${serviceResource}-unhealthy${s}`]);

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { DeploymentConfig, FerryConfig, SecretRef, ServiceConfig } from "../config";
-import { rollbackAlarmNames } from "../lib/names";
+import { notificationsResourceName, rollbackAlarmNames } from "../lib/names";
 import { serviceRollout, ServiceRollout, Term } from "../lib/rollout";
 import { capacityStrategy } from "../components/service";
 import { NetworkRun, PipelineRun, PlannedResource, ProgramRun, ResourceOptionsSeen } from "./run";
@@ -144,7 +144,7 @@ export function planDocument(run: ProgramRun, project: string): PlanDocument {
 function notificationsPlan(run: ProgramRun): NotificationsPlan | null {
   const n = run.config.notifications;
   if (!n) return null;
-  const prefix = `${run.resources.find((r) => r.type === "ferry:notifications:Notifications")?.name ?? ""}-`;
+  const prefix = `${notificationsResourceName(run.config.project, run.stack)}-`;
   const rules = run.resources
     .filter((r) => r.type === "aws:cloudwatch/eventRule:EventRule" && r.name.startsWith(prefix))
     .map((r) => [r.name.slice(prefix.length), JSON.parse(String(r.inputs.eventPattern))] as const);
