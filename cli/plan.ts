@@ -4,8 +4,8 @@
  */
 import { parseArgs } from "util";
 import { usageOf } from "./usage";
-import { ConfigError } from "../config";
-import { networkPlanDocument, networkPlanText, pipelinePlanDocument, pipelinePlanText, planDocument, planText } from "../plan/render";
+import { ConfigError, parseConfig } from "../config";
+import { CommittedStack, networkPlanDocument, networkPlanText, pipelinePlanDocument, pipelinePlanText, planDocument, planText } from "../plan/render";
 import { NETWORK_DIR, PIPELINE_DIR, PROJECT, PROJECT_DIR, runNetwork, runPipeline, runProgram } from "../plan/run";
 import { readStackConfig, StackNotFoundError } from "../config/stackConfig";
 import { EXIT } from "./exitCodes";
@@ -38,7 +38,7 @@ export async function plan(argv: string[], term: Terminal): Promise<number> {
     }
     const config = readStackConfig(PROJECT_DIR, values.stack, values["config-file"]);
     const run = await runProgram(values.stack, config);
-    const doc = planDocument(run, PROJECT);
+    const doc = planDocument(run, PROJECT, values["config-file"] ? committedStack(values.stack) : undefined);
     term.out(values.json ? JSON.stringify(doc, null, 2) + "\n" : planText(doc));
     return EXIT.ok;
   } catch (err) {
@@ -48,5 +48,15 @@ export async function plan(argv: string[], term: Terminal): Promise<number> {
       return EXIT.refused;
     }
     throw err;
+  }
+}
+
+/** The committed stack file's config, which a changed one (`--config-file`) is priced against. */
+function committedStack(stack: string): CommittedStack {
+  try {
+    const committed = readStackConfig(PROJECT_DIR, stack);
+    return { config: parseConfig(stack, committed.values, committed.secretKeys, PROJECT), region: committed.values["aws:region"] ?? "us-east-1" };
+  } catch (err) {
+    return { unavailable: err instanceof StackNotFoundError ? `no committed stack file for ${stack}` : `the committed stack file does not validate: ${(err as Error).message.split("\n")[0]}` };
   }
 }

@@ -233,6 +233,8 @@ export interface FerryConfig {
   logRetentionDays: number;
   /** How `ferry promote` and `ferry rollback` treat this stack as a target. */
   promotion: PromotionConfig;
+  /** The cost model's assumptions (`ferry plan`); nothing deployed depends on them. */
+  cost: { spotDiscountPercent: number };
   services: ServiceConfig[];
   /** Who hears about the stack (Slack, Chatwork, e-mail) and who may approve from chat; off when absent. */
   notifications?: NotificationsConfig;

@@ -6,6 +6,7 @@
  */
 import { DEFAULT_TARGET, TARGET_KEY, targetKey } from "../lib/imageSet";
 import { nameProblems } from "../lib/names";
+import { DEFAULT_SPOT_DISCOUNT_PERCENT } from "../lib/cost";
 import { readImage } from "./image";
 import { readNetwork } from "./network";
 import { checkPatternSizes, readNotifications } from "./notifications";
@@ -44,6 +45,7 @@ export const TOP_LEVEL_KEYS = [
   "certificateArn",
   "logRetentionDays",
   "promotion",
+  "cost",
   "reviewStacks",
   "notifications",
   "services",
@@ -97,6 +99,9 @@ export function parseConfig(stack: string, raw: Record<string, string>, secretKe
   const promotionKeys = r.object(k("promotion"), get("promotion"), ["scanGate"]) ?? {};
   // Every stack that runs promoted images has the scan gate unless its config turns it off.
   const promotion = { scanGate: r.boolean(`${k("promotion")}.scanGate`, promotionKeys.scanGate) ?? !build };
+  const costKeys = r.object(k("cost"), get("cost"), ["spotDiscountPercent"]) ?? {};
+  // Fargate Spot is "up to 70 %" off on-demand (AWS); a team may model less from its own bills.
+  const cost = { spotDiscountPercent: r.integer(`${k("cost")}.spotDiscountPercent`, costKeys.spotDiscountPercent, 0, DEFAULT_SPOT_DISCOUNT_PERCENT) ?? DEFAULT_SPOT_DISCOUNT_PERCENT };
   const notifications = readNotifications(r, k("notifications"), get("notifications"));
   const reviewStack = readReviewStacks(r, k("reviewStacks"), get("reviewStacks"), stack);
   // (No platforms at all is reported on ferry:image.platforms alone.)
@@ -136,7 +141,7 @@ export function parseConfig(stack: string, raw: Record<string, string>, secretKe
   }
 
   if (r.problems.length > 0) throw new ConfigError(r.problems);
-  return { project, stack, build, imageRef, images, architecture, image, network, cluster, loadBalancer, certificateArn, logRetentionDays, promotion, services, notifications, reviewStack };
+  return { project, stack, build, imageRef, images, architecture, image, network, cluster, loadBalancer, certificateArn, logRetentionDays, promotion, cost, services, notifications, reviewStack };
 }
 
 /** The region assumed when the stack sets none (names are measured as if in the longest region name). */

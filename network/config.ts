@@ -5,6 +5,7 @@
 import { ConfigError, Reader } from "../config/reader";
 import { validCidr } from "../config/network";
 import { readNamespace } from "../config/validate";
+import { HOURS_PER_MONTH, PRICES } from "../lib/cost";
 
 export const NAMESPACE = "network";
 export const KEYS = ["cidr", "availabilityZones", "natGateways", "interfaceEndpoints"] as const;
@@ -17,13 +18,6 @@ export const NAT_STRATEGIES = ["single", "onePerAz"] as const;
  */
 export const INTERFACE_ENDPOINTS = { ecr: ["ecr.api", "ecr.dkr"], logs: ["logs"], secretsmanager: ["secretsmanager"] } as const;
 export type InterfaceEndpoint = keyof typeof INTERFACE_ENDPOINTS;
-/**
- * An interface endpoint is billed per endpoint, per Availability Zone, per hour: USD 0.01 in
- * us-east-1 (AWS PrivateLink pricing, read 2026-12-02; other regions differ), 730 hours a month.
- * Data processed (USD 0.01 per GB for the first PB) comes on top.
- */
-export const ENDPOINT_USD_PER_AZ_HOUR = 0.01;
-export const HOURS_PER_MONTH = 730;
 
 export interface NetworkSettings {
   stack: string;
@@ -32,8 +26,11 @@ export interface NetworkSettings {
   availabilityZones: number;
   natGateways: (typeof NAT_STRATEGIES)[number];
   interfaceEndpoints: InterfaceEndpoint[];
-  /** Monthly hourly charge of the interface endpoints (without data processed), USD. */
-  interfaceEndpointsMonthlyUsd: number;
+  /**
+   * Monthly hourly charge of the interface endpoints (billed per endpoint, per Availability Zone;
+   * data processed comes on top), USD at the region's list price (lib/cost.ts); null where unpriced.
+   */
+  interfaceEndpointsMonthlyUsd: number | null;
 }
 
 export const DEFAULTS = { cidr: "10.0.0.0/16", availabilityZones: 2, natGateways: "single", interfaceEndpoints: [] as InterfaceEndpoint[] } as const;
@@ -71,12 +68,14 @@ export function parseNetworkConfig(stack: string, raw: Record<string, string>): 
     availabilityZones,
     natGateways: nat ?? DEFAULTS.natGateways,
     interfaceEndpoints: endpoints,
-    interfaceEndpointsMonthlyUsd: endpointMonthlyUsd(endpoints, availabilityZones),
+    interfaceEndpointsMonthlyUsd: endpointMonthlyUsd(endpoints, availabilityZones, region),
   };
 }
 
-/** The interface endpoints' hourly charge over a month, in USD, rounded to cents. */
-export function endpointMonthlyUsd(endpoints: InterfaceEndpoint[], availabilityZones: number): number {
+/** The interface endpoints' hourly charge over a month in `region`, in USD, rounded to cents; null where unpriced. */
+export function endpointMonthlyUsd(endpoints: InterfaceEndpoint[], availabilityZones: number, region: string): number | null {
+  const prices = PRICES[region];
+  if (!prices) return null;
   const count = endpoints.reduce((n, e) => n + INTERFACE_ENDPOINTS[e].length, 0);
-  return Math.round(count * availabilityZones * ENDPOINT_USD_PER_AZ_HOUR * HOURS_PER_MONTH * 100) / 100;
+  return Math.round(count * availabilityZones * prices.endpointAzHour * HOURS_PER_MONTH * 100) / 100;
 }

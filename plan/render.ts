@@ -7,7 +7,9 @@ import { DeploymentConfig, FerryConfig, SecretRef, ServiceConfig } from "../conf
 import { notificationsResourceName, rollbackAlarmNames } from "../lib/names";
 import { serviceRollout, ServiceRollout, Term } from "../lib/rollout";
 import { capacityStrategy } from "../components/service";
-import { NetworkRun, PipelineRun, PlannedResource, ProgramRun, ResourceOptionsSeen } from "./run";
+import { NETWORK_DIR, NetworkRun, PipelineRun, PlannedResource, ProgramRun, ResourceOptionsSeen } from "./run";
+import { planCost, PlannedCost } from "./cost";
+import { CostDifference, costDifference } from "../lib/cost";
 import type { StackDeployment } from "../pipeline/deployments";
 import type { NetworkSettings } from "../network/config";
 
@@ -65,7 +67,15 @@ export interface PlanDocument {
   notifications: NotificationsPlan | null;
   /** The rollout model (lib/rollout.ts): per service, seconds to deploy and to detect a failed deployment, with their terms. */
   rollout: { services: Record<string, ServiceRollout> };
+  /**
+   * The cost model (lib/cost.ts): compute per service and for the stack against x86 on-demand, the
+   * fixed hourly lines, and — with `--config-file` — the difference from the committed stack file.
+   */
+  cost: PlannedCost & { againstCommitted?: CostDifference | { unavailable: string } };
 }
+
+/** The committed stack's config, to price a changed one against (`ferry plan --config-file`). */
+export type CommittedStack = { config: FerryConfig; region: string } | { unavailable: string };
 
 export interface NotificationsPlan {
   slack: { approvers: string[] } | null;
@@ -131,14 +141,25 @@ function commonDocument(run: Pick<ProgramRun, "stack" | "resources" | "outputs">
   };
 }
 
-export function planDocument(run: ProgramRun, project: string): PlanDocument {
+export function planDocument(run: ProgramRun, project: string, committed?: CommittedStack): PlanDocument {
+  const cost: PlanDocument["cost"] = planCost(run.config, run.region, NETWORK_DIR);
+  if (committed) cost.againstCommitted = againstCommitted(cost, committed);
   return {
     ...commonDocument(run, project),
     services: Object.fromEntries(run.config.services.map((s) => [s.name, decisions(run.config.project, run.stack, s)])),
     image: imagePlan(run),
     notifications: notificationsPlan(run),
     rollout: { services: Object.fromEntries(run.config.services.map((s) => [s.name, serviceRollout(s)])) },
+    cost,
   };
+}
+
+function againstCommitted(cost: PlannedCost, committed: CommittedStack): CostDifference | { unavailable: string } {
+  if ("unavailable" in committed) return committed;
+  const before = planCost(committed.config, committed.region, NETWORK_DIR);
+  if ("unpriced" in cost) return { unavailable: cost.unpriced };
+  if ("unpriced" in before) return { unavailable: `the committed stack file: ${before.unpriced}` };
+  return costDifference(cost, before);
 }
 
 function notificationsPlan(run: ProgramRun): NotificationsPlan | null {
@@ -269,7 +290,7 @@ export function networkPlanDocument(run: NetworkRun, project: string): NetworkPl
 export function networkPlanText(doc: NetworkPlanDocument): string {
   const n = doc.network;
   const endpoints = n.interfaceEndpoints.length
-    ? `${n.interfaceEndpoints.join(", ")} (about USD ${n.interfaceEndpointsMonthlyUsd.toFixed(2)} a month in hourly charges at us-east-1 prices, plus data processed)`
+    ? `${n.interfaceEndpoints.join(", ")} (${n.interfaceEndpointsMonthlyUsd === null ? `no list prices for ${n.region} here` : `about USD ${n.interfaceEndpointsMonthlyUsd.toFixed(2)} a month in hourly charges at ${n.region} list prices`}, plus data processed)`
     : "none (AWS traffic other than S3 goes through NAT)";
   return [
     `Network offline plan: project ${doc.project}, stack ${doc.stack}`,
@@ -361,7 +382,28 @@ export function planText(doc: PlanDocument): string {
     if (n.pulumiCloudEvents.length) lines.push(`  Pulumi Cloud to Slack: ${n.pulumiCloudEvents.join(", ")}`);
   }
 
+  lines.push("", ...costLines(doc.cost));
+
   lines.push("", "Outputs:");
   for (const [k, v] of Object.entries(doc.outputs)) lines.push(`  ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`);
   return lines.join("\n") + "\n";
+}
+
+const usd = (n: number) => n.toFixed(2);
+const signed = (n: number) => `${n > 0 ? "+" : n < 0 ? "-" : "±"}${usd(Math.abs(n))}`;
+const tasks = (n: number) => String(Math.round(n * 100) / 100);
+
+function costLines(c: PlanDocument["cost"]): string[] {
+  if ("unpriced" in c) return ["Cost (modeled):", `  not modeled: ${c.unpriced}`];
+  const lines = [`Cost (modeled, USD a month; ${c.region} list prices as of ${c.pricesAsOf}, Spot ${c.spotDiscountPercent} % off):`];
+  for (const [name, s] of Object.entries(c.services)) {
+    lines.push(`  ${name}: ${s.architecture}, ${tasks(s.onDemandTasks)} on-demand + ${tasks(s.spotTasks)} Spot task(s): ${usd(s.monthlyUsd)} (x86 on-demand: ${usd(s.baselineMonthlyUsd)})`);
+  }
+  lines.push(`  compute: ${usd(c.monthlyUsd)} against ${usd(c.baselineMonthlyUsd)} on x86 on-demand: ${Math.round(c.savingsRatio * 100)} % less`);
+  for (const f of c.fixed) lines.push(`  ${f.item} × ${f.count}: ${usd(f.monthlyUsd)}`);
+  lines.push(`  network: ${c.network}`, `  total: ${usd(c.totalMonthlyUsd)}`, `  left out: ${c.leftOut.join("; ")}`);
+  const d = c.againstCommitted;
+  if (d && "unavailable" in d) lines.push(`  against the committed stack file: not compared (${d.unavailable})`);
+  else if (d) lines.push(`  against the committed stack file: compute ${signed(d.monthlyUsd)} (from ${usd(d.committedMonthlyUsd)}), total ${signed(d.totalMonthlyUsd)} (from ${usd(d.committedTotalMonthlyUsd)})`);
+  return lines;
 }

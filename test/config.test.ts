@@ -265,6 +265,7 @@ describe("config validation", () => {
       loadBalancer: { deletionProtection: false, idleTimeout: 60 },
       logRetentionDays: 30,
       promotion: { scanGate: true },
+      cost: { spotDiscountPercent: 70 },
       services: [
         { name: "web", port: 8080, ...service },
         { name: "worker", ...service },

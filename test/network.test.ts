@@ -54,8 +54,10 @@ describe("network project", function () {
       });
     }
 
-    it("prices interface endpoints per endpoint, per Availability Zone, per hour (ECR is two endpoints)", () => {
-      expect([endpointMonthlyUsd([], 3), endpointMonthlyUsd(["logs"], 2), endpointMonthlyUsd(["ecr"], 2), endpointMonthlyUsd(["ecr", "logs"], 3)]).to.deep.equal([0, 14.6, 29.2, 65.7]);
+    it("prices interface endpoints per endpoint, per Availability Zone, per hour, at the region's price (ECR is two endpoints)", () => {
+      const us = (e: Parameters<typeof endpointMonthlyUsd>[0], azs: number) => endpointMonthlyUsd(e, azs, "us-east-1");
+      expect([us([], 3), us(["logs"], 2), us(["ecr"], 2), us(["ecr", "logs"], 3)]).to.deep.equal([0, 14.6, 29.2, 65.7]);
+      expect([endpointMonthlyUsd(["ecr", "logs"], 3, "eu-west-1"), endpointMonthlyUsd(["logs"], 1, "sa-east-1")]).to.deep.equal([72.27, null]);
     });
   });
 
@@ -126,12 +128,12 @@ describe("network project", function () {
       expect(r.code, r.stderr).to.equal(0);
       const doc = JSON.parse(r.stdout);
       expect(Object.keys(doc)).to.deep.equal(["project", "stack", "resources", "outputs", "network"]);
-      expect([doc.project, doc.stack, doc.network.interfaceEndpointsMonthlyUsd]).to.deep.equal(["network", "prod", 65.7]);
+      expect([doc.project, doc.stack, doc.network.interfaceEndpointsMonthlyUsd]).to.deep.equal(["network", "prod", 72.27]);
     });
 
     it("the text plan states the NAT strategy and the endpoints' monthly cost", async () => {
       const r = await ferry("plan", "--project", "network", "--stack", "prod");
-      expect(r.stdout).to.contain("NAT: one gateway per Availability Zone").and.contain("interface endpoints: ecr, logs (about USD 65.70 a month");
+      expect(r.stdout).to.contain("NAT: one gateway per Availability Zone").and.contain("interface endpoints: ecr, logs (about USD 72.27 a month in hourly charges at eu-west-1 list prices");
     });
 
     it("invalid config: exit 2, every problem on stderr, nothing on stdout", async () => {

@@ -52,7 +52,7 @@ describe("ferry plan", function () {
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.match(/ferry:ecs:FargateService {2}ferry-prod-web {2}\(component\)\n {4}aws:cloudwatch\/logGroup:LogGroup {2}ferry-prod-web\n/);
     expect(r.stdout).to.contain("web: arm64, 1024 CPU / 2048 MiB, 3 task(s) (min 3, max 12)");
-    expect(r.stdout).to.contain("capacity: FARGATE base 2 weight 2, FARGATE_SPOT base 0 weight 1");
+    expect(r.stdout).to.contain("capacity: FARGATE base 2 weight 0, FARGATE_SPOT base 0 weight 1");
     expect(r.stdout).to.contain("deployment: blue/green, bake 10 min, test traffic with header x-ferry-test: 1, pauses at POST_TEST_TRAFFIC_SHIFT for approval (60 min, then rollback)");
     expect(r.stdout).to.contain("deployment: rolling (100%..200%), circuit breaker on with rollback");
     expect(r.stdout).to.contain("pulumi up fails if ECS rolls back (waits up to 100 min)");
@@ -112,7 +112,7 @@ describe("ferry plan", function () {
     const r = spawnSync(npm, ["run", "plan", "--", "--stack", "dev", "--json"], { cwd: PROJECT_DIR, encoding: "utf8" });
     expect(r.status, r.stderr).to.equal(0);
     const doc = JSON.parse(r.stdout);
-    expect(Object.keys(doc)).to.deep.equal(["project", "stack", "resources", "outputs", "services", "image", "notifications", "rollout"]);
+    expect(Object.keys(doc)).to.deep.equal(["project", "stack", "resources", "outputs", "services", "image", "notifications", "rollout", "cost"]);
     // dev has no notifications; every service has its modeled rollout.
     expect([doc.notifications, Object.keys(doc.rollout.services)]).to.deep.equal([null, Object.keys(doc.services)]);
     for (const r of Object.values(doc.rollout.services) as { deploySeconds: number; detectFailureSeconds: number }[]) {

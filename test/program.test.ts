@@ -90,7 +90,7 @@ describe("program", function () {
     const strategy = (run: Run) => run.inputs(run.one("aws:ecs/service:Service", `ferry-${run.result.stack}-web`)).capacityProviderStrategies;
     expect(strategy(runs.dev)).to.deep.equal([{ capacityProvider: "FARGATE_SPOT", base: 0, weight: 1 }]);
     expect(strategy(runs.prod)).to.deep.equal([
-      { capacityProvider: "FARGATE", base: 2, weight: 2 },
+      { capacityProvider: "FARGATE", base: 2, weight: 0 },
       { capacityProvider: "FARGATE_SPOT", base: 0, weight: 1 },
     ]);
   });

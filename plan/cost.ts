@@ -1,0 +1,66 @@
+/**
+ * The cost model's adapter: what the plan knows of a stack (its config, its region, the network
+ * stack file it references) turned into the cost model's input. The model itself is lib/cost.ts.
+ */
+import * as fs from "fs";
+import { FerryConfig } from "../config";
+import { CostInput, NetworkCostFacts, stackCost, StackCost, UnpricedStack } from "../lib/cost";
+import { INTERFACE_ENDPOINTS, parseNetworkConfig } from "../network/config";
+import { readStackConfig, stackConfigFile } from "../config/stackConfig";
+
+/** Availability Zones and NAT gateway of the VPC a stack creates (components/network.ts). */
+const CREATED_NETWORK = { availabilityZones: 2, natGateways: 1 } as const;
+
+export interface StackNetwork {
+  facts: NetworkCostFacts | null;
+  /** Whence the network lines come, or why there are none. */
+  note: string;
+}
+
+/**
+ * The network a stack pays for by the hour: its own VPC, the network stack it references (when that
+ * stack's file is in `networkDir`), or none it can count (given by ids).
+ */
+export function stackNetwork(config: FerryConfig, networkDir: string, networkProject = "network"): StackNetwork {
+  const net = config.network;
+  if (net.mode === "create") {
+    return { facts: { source: "this stack's VPC", natGateways: CREATED_NETWORK.natGateways, endpointAzs: 0, availabilityZones: CREATED_NETWORK.availabilityZones }, note: "this stack's own VPC: one NAT gateway, two Availability Zones" };
+  }
+  if (net.mode === "existing") {
+    return { facts: null, note: `VPC ${net.vpcId} is given by ids: its NAT gateways and endpoints are billed to whoever owns it, not counted here` };
+  }
+  const parts = net.stack.split("/");
+  const project = parts.length >= 2 ? parts[parts.length - 2] : undefined;
+  const stack = parts[parts.length - 1];
+  if (project !== networkProject || !fs.existsSync(stackConfigFile(networkDir, stack))) {
+    return { facts: null, note: `network stack ${net.stack} is not one of this repository's network stacks: its hourly items are not counted` };
+  }
+  const settings = parseNetworkConfig(stack, readStackConfig(networkDir, stack).values);
+  const endpointNames = settings.interfaceEndpoints.reduce((n, e) => n + INTERFACE_ENDPOINTS[e].length, 0);
+  const source = `network stack ${net.stack}`;
+  return {
+    facts: {
+      source,
+      natGateways: settings.natGateways === "onePerAz" ? settings.availabilityZones : 1,
+      endpointAzs: endpointNames * settings.availabilityZones,
+      availabilityZones: settings.availabilityZones,
+    },
+    note: `${source} (network/Pulumi.${stack}.yaml), shared by every stack that references it`,
+  };
+}
+
+export type PlannedCost = (StackCost & { network: string }) | (UnpricedStack & { network: string });
+
+/** The cost model for a stack's config in `region`. */
+export function planCost(config: FerryConfig, region: string, networkDir: string): PlannedCost {
+  const network = stackNetwork(config, networkDir);
+  const input: CostInput = {
+    region,
+    spotDiscountPercent: config.cost.spotDiscountPercent,
+    services: config.services,
+    loadBalancer: config.services.some((s) => s.port !== undefined),
+    network: network.facts,
+    loadBalancerAzs: config.network.mode === "existing" ? config.network.publicSubnetIds.length : undefined,
+  };
+  return { ...stackCost(input), network: network.note };
+}
