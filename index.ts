@@ -13,7 +13,7 @@ import { FargateService } from "./components/service";
 import { loadAwsAccess, loadConfig } from "./config";
 import { currentCommit } from "./lib/git";
 import { ecrRepositoryArn } from "./lib/iam";
-import { notificationsResourceName, serviceResourceName, stackResourceName } from "./lib/names";
+import { notificationsResourceName, serviceResourceName, STACK_TAG, stackResourceName } from "./lib/names";
 import { digestsOf, targetKey } from "./lib/imageSet";
 import { routePriorities } from "./lib/routing";
 import { reviewStackExpiry } from "./components/reviewStackTtl";
@@ -77,6 +77,7 @@ const loadBalancer = routed
       idleTimeout: config.loadBalancer.idleTimeout,
       accessLogs: config.loadBalancer.accessLogs,
       logRetentionDays: config.logRetentionDays,
+      tags: { [STACK_TAG]: config.stack },
     })
   : undefined;
 const priorities = routePriorities(config.services);
@@ -90,7 +91,8 @@ const services = config.services.map(
       clusterArn: cluster.arn,
       clusterName: cluster.name,
       vpcId: network.vpcId,
-      subnetIds: network.privateSubnetIds,
+      subnetIds: network.taskSubnetIds,
+      assignPublicIp: network.tasksNeedPublicIp,
       logRetentionDays: config.logRetentionDays,
       awsAccess,
       routing:

@@ -9,6 +9,7 @@ import { CommittedStack, networkPlanDocument, networkPlanText, pipelinePlanDocum
 import { NETWORK_DIR, PIPELINE_DIR, PROJECT, PROJECT_DIR, runNetwork, runPipeline, runProgram } from "../plan/run";
 import { readStackConfig, StackNotFoundError } from "../config/stackConfig";
 import { EXIT } from "./exitCodes";
+import { describeViolation } from "../plan/policy";
 import { Terminal, UsageError } from "./terminal";
 
 const PLAN_USAGE = usageOf("plan");
@@ -16,7 +17,7 @@ const PLAN_USAGE = usageOf("plan");
 export async function plan(argv: string[], term: Terminal): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { project: { type: "string" }, stack: { type: "string", short: "s" }, "config-file": { type: "string" }, json: { type: "boolean", default: false } },
+    options: { project: { type: "string" }, stack: { type: "string", short: "s" }, "config-file": { type: "string" }, json: { type: "boolean", default: false }, strict: { type: "boolean", default: false } },
     strict: true,
     allowPositionals: false,
   });
@@ -40,6 +41,11 @@ export async function plan(argv: string[], term: Terminal): Promise<number> {
     const run = await runProgram(values.stack, config);
     const doc = planDocument(run, PROJECT, values["config-file"] ? committedStack(values.stack) : undefined);
     term.out(values.json ? JSON.stringify(doc, null, 2) + "\n" : planText(doc));
+    const mandatory = doc.policy.violations.filter((v) => v.enforcementLevel === "mandatory");
+    if (values.strict && mandatory.length) {
+      term.err(`--strict: ${mandatory.length} mandatory policy violation(s):\n${mandatory.map((v) => `  ${describeViolation(v)}\n`).join("")}`);
+      return EXIT.policyViolated;
+    }
     return EXIT.ok;
   } catch (err) {
     // By name as well: the program's modules are loaded afresh for each run, with their own classes.

@@ -2,7 +2,7 @@
 import { EXIT_HELP } from "./exitCodes";
 
 export const USAGES = {
-  plan: "ferry plan [--project <ferry|network|pipeline>] --stack <name> [--config-file <file>] [--json]",
+  plan: "ferry plan [--project <ferry|network|pipeline>] --stack <name> [--config-file <file>] [--json] [--strict]",
   promote: "ferry promote --from <stack> --to <stack> [--yes] [--allow-critical] [--no-restore] [--commit [--push]]",
   rollback: "ferry rollback --stack <stack> [--to <generation|digest>] [--yes] [--allow-critical] [--no-restore] [--commit [--push]]",
   status: "ferry status [--stack <stack>]... [--json]",

@@ -28,6 +28,8 @@ export interface LoadBalancerArgs {
   accessLogs?: { mode: "create" } | { mode: "existing"; bucket: string; prefix?: string };
   /** Days a created log bucket keeps logs (0 keeps them forever). @default 30 */
   logRetentionDays?: number;
+  /** Tags of the load balancer (Ferry names its stack: \`ferry:stack\`, which the deletion-protection policy reads). */
+  tags?: Record<string, string>;
 }
 
 export class LoadBalancer extends pulumi.ComponentResource {
@@ -67,6 +69,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
       enableDeletionProtection: args.deletionProtection ?? false,
       idleTimeout: args.idleTimeout ?? 60,
       accessLogs,
+      tags: args.tags,
       // ELB checks that it may write to the bucket when logging is turned on.
     }, { parent: this, protect: args.deletionProtection ?? false, dependsOn: logs ? [logs] : [] });
     const notFound = { type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: "not found" } };

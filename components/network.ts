@@ -43,10 +43,15 @@ export class Network extends pulumi.ComponentResource {
   readonly vpcId: pulumi.Output<string>;
   readonly publicSubnetIds: pulumi.Output<string[]>;
   readonly privateSubnetIds: pulumi.Output<string[]>;
+  /** Where tasks run: the private subnets, or the public ones in a created VPC without a NAT gateway. */
+  readonly taskSubnetIds: pulumi.Output<string[]>;
+  /** Tasks need a public IP to reach ECR and CloudWatch Logs (they run in public subnets, no NAT gateway). */
+  readonly tasksNeedPublicIp: boolean;
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ferry:network:Network", name, {}, opts);
     const net = args.network;
+    this.tasksNeedPublicIp = net.mode === "create" && !net.natGateway;
     if (net.mode === "existing") {
       this.vpcId = pulumi.output(net.vpcId);
       this.publicSubnetIds = pulumi.output(net.publicSubnetIds);
@@ -57,16 +62,20 @@ export class Network extends pulumi.ComponentResource {
       this.publicSubnetIds = ref.requireOutput("publicSubnetIds") as pulumi.Output<string[]>;
       this.privateSubnetIds = ref.requireOutput("privateSubnetIds") as pulumi.Output<string[]>;
     } else {
-      const created = this.create(name, net.cidr, args.zoneCount ?? 2);
+      const created = this.create(name, net.cidr, args.zoneCount ?? 2, net.natGateway);
       this.vpcId = created.vpcId;
       this.publicSubnetIds = created.publicSubnetIds;
       this.privateSubnetIds = created.privateSubnetIds;
     }
+    this.taskSubnetIds = this.tasksNeedPublicIp ? this.publicSubnetIds : this.privateSubnetIds;
     this.registerOutputs({ vpcId: this.vpcId, publicSubnetIds: this.publicSubnetIds, privateSubnetIds: this.privateSubnetIds });
   }
 
-  /** Public subnets (load balancer, one NAT gateway) and private subnets (tasks) across `zones` AZs. */
-  private create(name: string, cidr: string, zones: number) {
+  /**
+   * Public subnets (load balancer, one NAT gateway) and private subnets (tasks) across `zones` AZs;
+   * without a NAT gateway, the public subnets only (tasks run there, with public IPs).
+   */
+  private create(name: string, cidr: string, zones: number, natGateway: boolean) {
     const parent = { parent: this };
     const azs = aws.getAvailabilityZonesOutput({ state: "available" }, parent).names;
     const vpc = new aws.ec2.Vpc(`${name}-vpc`, { cidrBlock: cidr, enableDnsHostnames: true, enableDnsSupport: true, tags: { Name: name } }, parent);
@@ -90,6 +99,9 @@ export class Network extends pulumi.ComponentResource {
         return subnet;
       });
     const publicSubnets = subnetsIn("public", publicRoutes);
+    if (!natGateway) {
+      return { vpcId: vpc.id, publicSubnetIds: pulumi.all(publicSubnets.map((s) => s.id)), privateSubnetIds: pulumi.output([] as string[]) };
+    }
     // One NAT gateway keeps a dev network cheap; tasks reach ECR, logs and SSM through it.
     const eip = new aws.ec2.Eip(`${name}-nat`, { domain: "vpc" }, parent);
     const nat = new aws.ec2.NatGateway(`${name}-nat`, { allocationId: eip.id, subnetId: publicSubnets[0].id }, { parent: this, dependsOn: [igw] });

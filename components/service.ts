@@ -18,6 +18,7 @@ import { declareScaling } from "./serviceScaling";
 import { declareTraffic, Traffic } from "./serviceTraffic";
 import { applyTransform, Transform } from "./transform";
 import { HEALTH_CHECK_GRACE_SECONDS } from "../lib/rollout";
+import { X86_REASON_TAG } from "../lib/names";
 
 // ---------------------------------------------------------------------------------------------
 // Args
@@ -47,8 +48,10 @@ export interface FargateServiceArgs {
   clusterName: pulumi.Input<string>;
   /** VPC of the task security group and target groups. */
   vpcId: pulumi.Input<string>;
-  /** Private subnets for the tasks (tasks never get public IPs). */
+  /** Subnets for the tasks: private ones (public ones only with `assignPublicIp`). */
   subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /** Give each task a public IP: only for tasks in public subnets without a NAT gateway (ECS.2 fails). @default false */
+  assignPublicIp?: boolean;
   /** Load balancer routing; required when the service has a port. */
   routing?: ServiceRouting;
   /** The stack's AWS access, for Ferry's own calls at deploy time (the deployment check). @default this process's AWS settings */
@@ -130,6 +133,8 @@ export class FargateService extends pulumi.ComponentResource {
       executionRoleArn: executionRole.arn,
       taskRoleArn: taskRole.arn,
       volumes: svc.readonlyRootFilesystem ? [{ name: SCRATCH_VOLUME }] : [],
+      // The stated exception to arm64 travels with the task definition, where policies see it.
+      tags: svc.x86Reason !== undefined ? { [X86_REASON_TAG]: svc.x86Reason } : undefined,
       containerDefinitions: pulumi
         .all([args.image, logGroup.name, region])
         .apply(([image, logGroupName, r]) => JSON.stringify([containerDefinition({ service: svc, image, logGroupName, region: r })])),
@@ -189,7 +194,7 @@ export class FargateService extends pulumi.ComponentResource {
       propagateTags: "SERVICE",
       enableEcsManagedTags: true,
       enableExecuteCommand: svc.exec,
-      networkConfiguration: { subnets: args.subnetIds, securityGroups: [sg.id], assignPublicIp: false },
+      networkConfiguration: { subnets: args.subnetIds, securityGroups: [sg.id], assignPublicIp: args.assignPublicIp ?? false },
       ...deployment,
       healthCheckGracePeriodSeconds: traffic ? HEALTH_CHECK_GRACE_SECONDS : undefined,
       loadBalancers: traffic

@@ -7,7 +7,7 @@ const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
 const STACK_NAME = /^([A-Za-z0-9_.-]+\/){0,2}[A-Za-z0-9_.-]+$/;
 
 export function readNetwork(r: Reader, key: string, value: unknown): NetworkConfig {
-  const o = r.object(key, value, ["cidr", "vpcId", "publicSubnetIds", "privateSubnetIds", "stackReference"]) ?? {};
+  const o = r.object(key, value, ["cidr", "natGateway", "vpcId", "publicSubnetIds", "privateSubnetIds", "stackReference"]) ?? {};
   const given = Object.keys(o);
   if (o.stackReference !== undefined) {
     const others = given.filter((g) => g !== "stackReference");
@@ -20,6 +20,7 @@ export function readNetwork(r: Reader, key: string, value: unknown): NetworkConf
   }
   if (o.vpcId !== undefined || o.publicSubnetIds !== undefined || o.privateSubnetIds !== undefined) {
     if (o.cidr !== undefined) r.report(`${key}.cidr`, o.cidr, "nothing when an existing VPC is given (cidr is for a VPC Ferry creates)");
+    if (o.natGateway !== undefined) r.report(`${key}.natGateway`, o.natGateway, "nothing when an existing VPC is given (natGateway is for a VPC Ferry creates)");
     const vpcId = r.string(`${key}.vpcId`, o.vpcId, { pattern: VPC_ID, describe: "a VPC id (vpc-...)" });
     if (o.vpcId === undefined) r.report(`${key}.vpcId`, undefined, "a VPC id (vpc-...) when subnets are given");
     const subnets = (name: string, min: number, why: string) => {
@@ -35,10 +36,12 @@ export function readNetwork(r: Reader, key: string, value: unknown): NetworkConf
     };
   }
   const fallback = "10.0.0.0/16";
-  if (o.cidr === undefined) return { mode: "create", cidr: fallback };
-  if (typeof o.cidr === "string" && validCidr(o.cidr)) return { mode: "create", cidr: o.cidr };
+  // Without a NAT gateway, tasks run in the public subnets with public IPs (cheaper; Security Hub ECS.2 fails).
+  const natGateway = r.boolean(`${key}.natGateway`, o.natGateway) ?? true;
+  if (o.cidr === undefined) return { mode: "create", cidr: fallback, natGateway };
+  if (typeof o.cidr === "string" && validCidr(o.cidr)) return { mode: "create", cidr: o.cidr, natGateway };
   r.report(`${key}.cidr`, o.cidr, "an IPv4 CIDR block with a prefix from /16 to /24, e.g. 10.0.0.0/16");
-  return { mode: "create", cidr: fallback };
+  return { mode: "create", cidr: fallback, natGateway };
 }
 
 export function validCidr(cidr: string): boolean {

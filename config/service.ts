@@ -28,6 +28,7 @@ export const SERVICE_KEYS = [
   "secrets",
   "target",
   "command",
+  "x86Reason",
 ] as const;
 
 /** Service defaults (stated in the README): the smallest Fargate size, one task, on-demand only. */
@@ -57,6 +58,8 @@ const PATH_PATTERN = /^\/[A-Za-z0-9_\-.$/~"'@:+*?&]{0,127}$/;
 /** Condition values one ALB listener rule takes (ELB quotas: not adjustable). */
 export const RULE_CONDITION_VALUES = 5;
 const ROOT_USERS = ["root", "0", "0:0", "root:root"];
+/** An AWS tag value: at most 256 letters, digits, spaces and _ . : / = + - @ (the reason becomes a tag). */
+const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u;
 
 export function readServices(r: Reader, key: string, value: unknown, stackArch: Architecture): ServiceConfig[] {
   if (value === undefined) {
@@ -128,11 +131,16 @@ function readService(r: Reader, key: string, name: string, value: unknown, stack
   const user = r.string(`${key}.user`, o.user, { pattern: /^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$/, describe: "a user (and group), e.g. 1000:1000" }) ?? SERVICE_DEFAULTS.user;
   if (ROOT_USERS.includes(user)) r.report(`${key}.user`, user, "a non-root user, e.g. 1000:1000 (containers never run as root)");
 
+  const architecture = r.oneOf(`${key}.architecture`, o.architecture, ARCHITECTURES) ?? stackArch;
+  const x86Reason = r.string(`${key}.x86Reason`, o.x86Reason, { pattern: TAG_VALUE, describe: "why the service runs on x86_64, in 1-256 characters of a tag value (letters, digits, spaces and _ . : / = + - @)" });
+  if (x86Reason !== undefined && architecture !== "x86_64") r.report(`${key}.x86Reason`, x86Reason, "nothing unless the service's architecture is x86_64");
+
   return {
     name,
     cpu,
     memory,
-    architecture: r.oneOf(`${key}.architecture`, o.architecture, ARCHITECTURES) ?? stackArch,
+    architecture,
+    ...(x86Reason !== undefined ? { x86Reason } : {}),
     port,
     paths,
     priority,

@@ -89,6 +89,8 @@ export interface ServiceConfig {
   cpu: number;
   memory: number;
   architecture: Architecture;
+  /** Why the service runs on x86_64 (the policy \`ferry-arm64-unless-stated\` reads it from a tag). */
+  x86Reason?: string;
   /** Container port; a service with a port is reachable through the load balancer. */
   port?: number;
   /** Path patterns routed to this service; empty for the load balancer's default route. */
@@ -120,7 +122,8 @@ export interface ServiceConfig {
 }
 
 export type NetworkConfig =
-  | { mode: "create"; cidr: string }
+  /** `natGateway: false`: no NAT gateway; tasks run in the public subnets with public IPs. */
+  | { mode: "create"; cidr: string; natGateway: boolean }
   | { mode: "existing"; vpcId: string; publicSubnetIds: string[]; privateSubnetIds: string[] }
   | { mode: "stackReference"; stack: string };
 

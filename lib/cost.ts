@@ -88,6 +88,8 @@ export interface CostInput {
   network: NetworkCostFacts | null;
   /** Availability Zones of the load balancer when `network` is null. @default 2 */
   loadBalancerAzs?: number;
+  /** Tasks get public IPs (a created VPC without a NAT gateway): one public IPv4 address per task. */
+  taskPublicIps?: boolean;
 }
 
 export interface ServiceCost {
@@ -183,6 +185,9 @@ export function stackCost(input: CostInput): StackCost | UnpricedStack {
     line(`NAT gateway hours (${net.source})`, net.natGateways, prices.natGatewayHour);
     line(`NAT gateway public IPv4 addresses (${net.source})`, net.natGateways, PUBLIC_IPV4_USD_PER_HOUR);
     line(`interface endpoint hours, per endpoint and Availability Zone (${net.source})`, net.endpointAzs, prices.endpointAzHour);
+  }
+  if (input.taskPublicIps) {
+    line("task public IPv4 addresses (one per task at the desired count)", input.services.reduce((n, s) => n + s.desiredCount, 0), PUBLIC_IPV4_USD_PER_HOUR);
   }
   const fixedUsd = fixed.reduce((n, l) => n + l.monthlyUsd, 0);
 

@@ -11,6 +11,8 @@ export const EXIT = {
   refused: 2,
   /** An update ran and failed, and the stack was not brought back (restore failed or was turned off): look at it now. */
   notRestored: 3,
+  /** `ferry plan --strict`: the plan breaks a mandatory policy (nothing was deployed). */
+  policyViolated: 3,
   /** Could not start: the Pulumi CLI or its backend failed before any update (not installed, too old, stack missing, unreadable state). Nothing changed. */
   notStarted: 4,
   /** A bug in Ferry (an unexpected error); what it says is worth a report. */
@@ -24,7 +26,7 @@ export const EXIT_HELP = [
   "0 done (deployed, or nothing to do)",
   "1 the update failed and the previous image runs again",
   "2 refused, nothing changed",
-  "3 the update failed and the stack was not brought back: look at it",
+  "3 the update failed and the stack was not brought back: look at it (plan --strict: a mandatory policy is violated)",
   "4 could not start (Pulumi CLI or backend), nothing changed",
   "5 internal error",
 ].join("; ");

@@ -108,3 +108,8 @@ export function nameProblems(project: string, stack: string, services: NamedServ
   }
   return out;
 }
+
+/** The tag that states why a task runs on x86_64 (from `ferry:services.<name>.x86Reason`); policy reads it. */
+export const X86_REASON_TAG = "ferry:x86-reason";
+/** The tag that names the stack of the load balancer; the deletion-protection policy reads it. */
+export const STACK_TAG = "ferry:stack";

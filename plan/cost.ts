@@ -24,7 +24,11 @@ export interface StackNetwork {
 export function stackNetwork(config: FerryConfig, networkDir: string, networkProject = "network"): StackNetwork {
   const net = config.network;
   if (net.mode === "create") {
-    return { facts: { source: "this stack's VPC", natGateways: CREATED_NETWORK.natGateways, endpointAzs: 0, availabilityZones: CREATED_NETWORK.availabilityZones }, note: "this stack's own VPC: one NAT gateway, two Availability Zones" };
+    const natGateways = net.natGateway ? CREATED_NETWORK.natGateways : 0;
+    return {
+      facts: { source: "this stack's VPC", natGateways, endpointAzs: 0, availabilityZones: CREATED_NETWORK.availabilityZones },
+      note: `this stack's own VPC: ${net.natGateway ? "one NAT gateway" : "no NAT gateway, tasks with public IPs"}, two Availability Zones`,
+    };
   }
   if (net.mode === "existing") {
     return { facts: null, note: `VPC ${net.vpcId} is given by ids: its NAT gateways and endpoints are billed to whoever owns it, not counted here` };
@@ -61,6 +65,7 @@ export function planCost(config: FerryConfig, region: string, networkDir: string
     loadBalancer: config.services.some((s) => s.port !== undefined),
     network: network.facts,
     loadBalancerAzs: config.network.mode === "existing" ? config.network.publicSubnetIds.length : undefined,
+    taskPublicIps: config.network.mode === "create" && !config.network.natGateway,
   };
   return { ...stackCost(input), network: network.note };
 }

@@ -9,6 +9,7 @@ import { serviceRollout, ServiceRollout, Term } from "../lib/rollout";
 import { capacityStrategy } from "../components/service";
 import { NETWORK_DIR, NetworkRun, PipelineRun, PlannedResource, ProgramRun, ResourceOptionsSeen } from "./run";
 import { planCost, PlannedCost } from "./cost";
+import { describeViolation, policyReport, PolicyReport } from "./policy";
 import { CostDifference, costDifference } from "../lib/cost";
 import type { StackDeployment } from "../pipeline/deployments";
 import type { NetworkSettings } from "../network/config";
@@ -72,6 +73,8 @@ export interface PlanDocument {
    * fixed hourly lines, and — with `--config-file` — the difference from the committed stack file.
    */
   cost: PlannedCost & { againstCommitted?: CostDifference | { unavailable: string } };
+  /** The policies (policy/policies.ts) on the planned resources: what `pulumi preview --policy-pack policy` would report. */
+  policy: PolicyReport;
 }
 
 /** The committed stack's config, to price a changed one against (`ferry plan --config-file`). */
@@ -151,6 +154,7 @@ export function planDocument(run: ProgramRun, project: string, committed?: Commi
     notifications: notificationsPlan(run),
     rollout: { services: Object.fromEntries(run.config.services.map((s) => [s.name, serviceRollout(s)])) },
     cost,
+    policy: policyReport(run.resources),
   };
 }
 
@@ -383,6 +387,11 @@ export function planText(doc: PlanDocument): string {
   }
 
   lines.push("", ...costLines(doc.cost));
+
+  const p = doc.policy;
+  lines.push("", `Policy (${p.policies} policies: Security Hub ECS, ECR and ELB controls and Ferry's own; policy/):`);
+  if (!p.violations.length) lines.push("  no violations");
+  else lines.push(`  ${p.mandatory} mandatory and ${p.advisory} advisory violation(s):`, ...p.violations.map((v) => `  ${describeViolation(v)}`));
 
   lines.push("", "Outputs:");
   for (const [k, v] of Object.entries(doc.outputs)) lines.push(`  ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`);

@@ -260,7 +260,7 @@ describe("config validation", () => {
       images: { default: REF },
       architecture: "arm64",
       image: { context: "app", dockerfile: "app/Dockerfile", buildArgs: {}, platforms: ["linux/amd64", "linux/arm64"], mode: "perPlatform", cache: true, builders: {}, keepBuilds: 30, cacheDays: 14, pullThroughCache: [] },
-      network: { mode: "create", cidr: "10.0.0.0/16" },
+      network: { mode: "create", cidr: "10.0.0.0/16", natGateway: true },
       cluster: { containerInsights: true },
       loadBalancer: { deletionProtection: false, idleTimeout: 60 },
       logRetentionDays: 30,

@@ -296,9 +296,9 @@ const EXISTING = { vpcId: "vpc-0123456789abcdef0", publicSubnetIds: ["subnet-012
 const PARSED: { name: string; data: Record<string, unknown>; read: (c: FerryConfig) => unknown; is: unknown }[] = [
   { name: "an existing network", data: { ...web({}), network: EXISTING }, read: (c) => c.network, is: { mode: "existing", ...EXISTING } },
   { name: "a network from another stack", data: { ...web({}), network: { stackReference: "acme/network/prod" } }, read: (c) => c.network, is: { mode: "stackReference", stack: "acme/network/prod" } },
-  { name: "a network Ferry creates", data: { ...web({}), network: { cidr: "10.20.0.0/16" } }, read: (c) => c.network, is: { mode: "create", cidr: "10.20.0.0/16" } },
-  { name: "a /24 whose third octet has three digits", data: { ...web({}), network: { cidr: "10.0.100.0/24" } }, read: (c) => c.network, is: { mode: "create", cidr: "10.0.100.0/24" } },
-  { name: "the highest octet", data: { ...web({}), network: { cidr: "10.255.0.0/16" } }, read: (c) => c.network, is: { mode: "create", cidr: "10.255.0.0/16" } },
+  { name: "a network Ferry creates", data: { ...web({}), network: { cidr: "10.20.0.0/16" } }, read: (c) => c.network, is: { mode: "create", cidr: "10.20.0.0/16", natGateway: true } },
+  { name: "a /24 whose third octet has three digits", data: { ...web({}), network: { cidr: "10.0.100.0/24" } }, read: (c) => c.network, is: { mode: "create", cidr: "10.0.100.0/24", natGateway: true } },
+  { name: "the highest octet", data: { ...web({}), network: { cidr: "10.255.0.0/16" } }, read: (c) => c.network, is: { mode: "create", cidr: "10.255.0.0/16", natGateway: true } },
   {
     name: "every image setting",
     data: building({ context: "svc", buildArgs: { NODE_ENV: "production", RETRIES: 3 }, platforms: ["linux/arm64"], mode: "multiPlatform", cache: false, builders: { "linux/arm64": "graviton" }, keepBuilds: 5, cacheDays: 3650, kmsKeyArn: KMS, pullThroughCache: { "ecr-public": {}, "docker-hub": { credentialArn: HUB_SECRET, prefix: "hub" } } }),

@@ -112,7 +112,7 @@ describe("ferry plan", function () {
     const r = spawnSync(npm, ["run", "plan", "--", "--stack", "dev", "--json"], { cwd: PROJECT_DIR, encoding: "utf8" });
     expect(r.status, r.stderr).to.equal(0);
     const doc = JSON.parse(r.stdout);
-    expect(Object.keys(doc)).to.deep.equal(["project", "stack", "resources", "outputs", "services", "image", "notifications", "rollout", "cost"]);
+    expect(Object.keys(doc)).to.deep.equal(["project", "stack", "resources", "outputs", "services", "image", "notifications", "rollout", "cost", "policy"]);
     // dev has no notifications; every service has its modeled rollout.
     expect([doc.notifications, Object.keys(doc.rollout.services)]).to.deep.equal([null, Object.keys(doc.services)]);
     for (const r of Object.values(doc.rollout.services) as { deploySeconds: number; detectFailureSeconds: number }[]) {

@@ -7,8 +7,9 @@
  * plugins to install (the engine tests put every provider on PATH), and `Run` starts
  * `@pulumi/pulumi`'s own `cmd/run` — the same entry point the upstream host uses — with the
  * monitor and engine addresses, project, stack, organization, dry-run flag, parallelism and the
- * stack's config in `PULUMI_CONFIG` / `PULUMI_CONFIG_SECRET_KEYS`. Everything else answers
- * UNIMPLEMENTED. Usage: `pulumi-language-nodejs <engine address>`; prints its port on stdout.
+ * stack's config in `PULUMI_CONFIG` / `PULUMI_CONFIG_SECRET_KEYS`; `RunPlugin` starts a policy pack
+ * (`pulumi preview --policy-pack`) with `@pulumi/pulumi`'s `cmd/run-policy-pack`, resolved from the
+ * pack's folder, and streams its output back. Everything else answers UNIMPLEMENTED. Usage: `pulumi-language-nodejs <engine address>`; prints its port on stdout.
  */
 import { spawn } from "child_process";
 import * as path from "path";
@@ -77,6 +78,32 @@ function run(engine: string, call: Call, callback: Callback): void {
   });
 }
 
+/**
+ * `RunPlugin` for a policy pack: `run-policy-pack <engine address> <pack folder>` in the pack's
+ * folder, its stdout (the port the CLI dials) and stderr streamed back, then its exit code.
+ */
+function runPlugin(call: grpc.ServerWritableStream<any, unknown>): void {
+  const req = call.request;
+  const dir = req.getInfo()?.getProgramDirectory() || req.getProgram();
+  const env: Record<string, string> = { ...(process.env as Record<string, string>) };
+  for (const kv of req.getEnvList() as string[]) env[kv.slice(0, kv.indexOf("="))] = kv.slice(kv.indexOf("=") + 1);
+  const entry = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [dir] });
+  const child = spawn(process.execPath, [entry, ...req.getArgsList(), dir], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+  const send = (set: "setStdout" | "setStderr") => (chunk: Buffer) => {
+    const r = new messages.RunPluginResponse();
+    r[set](new Uint8Array(chunk));
+    call.write(r);
+  };
+  child.stdout.on("data", send("setStdout"));
+  child.stderr.on("data", send("setStderr"));
+  child.on("exit", (code) => {
+    const r = new messages.RunPluginResponse();
+    r.setExitcode(code ?? 1);
+    call.write(r);
+    call.end();
+  });
+}
+
 function response(error: string, bail: boolean): unknown {
   const r = new messages.RunResponse();
   r.setError(error);
@@ -105,6 +132,7 @@ export function languageHost(engine: string): grpc.UntypedServiceImplementation 
     installDependencies: (call: grpc.ServerWritableStream<unknown, unknown>) => call.end(),
     cancel: (_c: Call, cb: Callback) => cb(null, new Empty()),
     run: (call: Call, cb: Callback) => run(engine, call, cb),
+    runPlugin: (call: grpc.ServerWritableStream<unknown, unknown>) => runPlugin(call),
   });
 }
 

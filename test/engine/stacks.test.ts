@@ -4,6 +4,8 @@
  * on what the engine reports: its preview steps, the stack outputs, the exported state.
  */
 import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
 import { EngineWorld } from "./world";
 
 interface PreviewStep {
@@ -66,4 +68,29 @@ describe("engine: Ferry's program on the real Pulumi CLI", function () {
       }
     });
   }
+
+  describe("the policy pack (pulumi preview --policy-pack policy)", () => {
+    const pack = () => path.join(world.project, "policy");
+    const stackFile = () => path.join(world.project, "Pulumi.prod.yaml");
+    let committed: string;
+    before(() => (committed = fs.readFileSync(stackFile(), "utf8")));
+    afterEach(() => fs.writeFileSync(stackFile(), committed));
+
+    it("passes prod: every policy runs on every resource and none is violated", async () => {
+      const r = await world.pulumi(["preview", "-s", "prod", "--policy-pack", pack()]);
+      expect(r.code, `${r.stdout}\n${r.stderr}`).to.equal(0);
+      expect(r.stdout).to.contain("Policies:").and.contain("✅ ferry@v0.1.0");
+      expect(r.stdout).not.to.match(/mandatory|advisory/);
+    });
+
+    it("stops a preview that puts a secret in prod's environment, naming the policy and never the value", async () => {
+      fs.writeFileSync(stackFile(), committed.replace("        LOG_LEVEL: warn", "        LOG_LEVEL: warn\n        DB_PASSWORD: hunter2"));
+      const r = await world.pulumi(["preview", "-s", "prod", "--policy-pack", pack()]);
+      const out = `${r.stdout}\n${r.stderr}`;
+      expect(r.code, out).to.not.equal(0);
+      expect(out).to.contain("❌ ferry@v0.1.0").and.match(/\[mandatory\]\s+ecs-no-secrets-in-environment\s+\(aws:ecs:TaskDefinition: ferry-prod-web\)/);
+      expect(out).to.contain("container web: DB_PASSWORD's name says it holds a secret");
+      expect(out).not.to.contain("hunter2");
+    });
+  });
 });

@@ -21,7 +21,7 @@ import { createHash } from "crypto";
 
 const BIN = path.join(PROJECT_DIR, "test", "engine", "bin");
 /** What a copy of Ferry's program needs: the program itself, its Docker context, stack files, manifests. */
-const PROGRAM = ["index.ts", "components", "config", "lib", "aws", "functions", "plan", "app", "Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.staging.yaml", "Pulumi.prod.yaml", "package.json", "tsconfig.json"];
+const PROGRAM = ["index.ts", "components", "config", "lib", "aws", "functions", "plan", "policy", "app", "Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.staging.yaml", "Pulumi.prod.yaml", "package.json", "tsconfig.json"];
 export const REGION = "eu-west-1";
 export const PASSPHRASE = "ferry engine tests";
 
