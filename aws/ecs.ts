@@ -3,22 +3,22 @@
  * deployment. Endpoints and credentials follow the SDK's standard settings (AWS_REGION,
  * AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_ECS, profiles), so an emulator can stand in.
  */
-import {
-  ContinueServiceDeploymentCommand,
-  DescribeServiceDeploymentsCommand,
-  DescribeServiceRevisionsCommand,
-  DescribeServicesCommand,
-  ECSClient,
-  ListServiceDeploymentsCommand,
-  Service,
-  ServiceDeployment,
-  ServiceDeploymentBrief,
-  ServiceRevision,
-} from "@aws-sdk/client-ecs";
+import type * as EcsSdk from "@aws-sdk/client-ecs";
+import type { ECSClient, Service, ServiceDeployment, ServiceDeploymentBrief, ServiceRevision } from "@aws-sdk/client-ecs";
 import type { AwsAccess } from "../config/awsAccess";
 import type { EcsDeploymentReader } from "../lib/deploymentWatch";
 import { clientConfig } from "./access";
 import type { DeploymentsPort, PausedDeployment } from "../automation/ports";
+
+/**
+ * The ECS SDK, loaded when first used: the offline plan declares the deployment check (which holds
+ * this module) without loading it. A `require` inside a function is also how Pulumi's closure
+ * serializer wants a package used by a dynamic provider's code.
+ */
+function sdk(): typeof EcsSdk {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require("@aws-sdk/client-ecs");
+}
 
 /** ECS accepts at most 20 ARNs per Describe call. */
 const BATCH = 20;
@@ -33,19 +33,19 @@ export class EcsDeployments implements EcsDeploymentReader {
   constructor(readonly client: ECSClient) {}
 
   static forRegion(region?: string): EcsDeployments {
-    return new EcsDeployments(new ECSClient(region ? { region } : {}));
+    return new EcsDeployments(new (sdk().ECSClient)(region ? { region } : {}));
   }
 
   /** A reader of the account and region a stack deploys to, with its provider's credentials and endpoint. */
   static forAccess(access: AwsAccess): EcsDeployments {
-    return new EcsDeployments(new ECSClient(clientConfig(access, access.ecsEndpoint)));
+    return new EcsDeployments(new (sdk().ECSClient)(clientConfig(access, access.ecsEndpoint)));
   }
 
   async listServiceDeployments(cluster: string, service: string, createdAfter: Date): Promise<ServiceDeploymentBrief[]> {
     const out: ServiceDeploymentBrief[] = [];
     let nextToken: string | undefined;
     do {
-      const page = await this.client.send(new ListServiceDeploymentsCommand({ cluster, service, createdAt: { after: createdAfter }, nextToken }));
+      const page = await this.client.send(new (sdk().ListServiceDeploymentsCommand)({ cluster, service, createdAt: { after: createdAfter }, nextToken }));
       out.push(...(page.serviceDeployments ?? []));
       nextToken = page.nextToken;
     } while (nextToken);
@@ -53,17 +53,17 @@ export class EcsDeployments implements EcsDeploymentReader {
   }
 
   async describeServiceDeployments(arns: string[]): Promise<ServiceDeployment[]> {
-    const pages = await Promise.all(chunks(arns, BATCH).map((serviceDeploymentArns) => this.client.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns }))));
+    const pages = await Promise.all(chunks(arns, BATCH).map((serviceDeploymentArns) => this.client.send(new (sdk().DescribeServiceDeploymentsCommand)({ serviceDeploymentArns }))));
     return pages.flatMap((p) => p.serviceDeployments ?? []);
   }
 
   async describeServiceRevisions(arns: string[]): Promise<ServiceRevision[]> {
-    const pages = await Promise.all(chunks(arns, BATCH).map((serviceRevisionArns) => this.client.send(new DescribeServiceRevisionsCommand({ serviceRevisionArns }))));
+    const pages = await Promise.all(chunks(arns, BATCH).map((serviceRevisionArns) => this.client.send(new (sdk().DescribeServiceRevisionsCommand)({ serviceRevisionArns }))));
     return pages.flatMap((p) => p.serviceRevisions ?? []);
   }
 
   async describeService(cluster: string, service: string): Promise<Service | undefined> {
-    const out = await this.client.send(new DescribeServicesCommand({ cluster, services: [service] }));
+    const out = await this.client.send(new (sdk().DescribeServicesCommand)({ cluster, services: [service] }));
     return out.services?.[0];
   }
 
@@ -74,7 +74,7 @@ export class EcsDeployments implements EcsDeploymentReader {
       const briefs: ServiceDeploymentBrief[] = [];
       let nextToken: string | undefined;
       do {
-        const page = await this.client.send(new ListServiceDeploymentsCommand({ cluster, service, status: ["IN_PROGRESS"], nextToken }));
+        const page = await this.client.send(new (sdk().ListServiceDeploymentsCommand)({ cluster, service, status: ["IN_PROGRESS"], nextToken }));
         briefs.push(...(page.serviceDeployments ?? []));
         nextToken = page.nextToken;
       } while (nextToken);
@@ -92,7 +92,7 @@ export class EcsDeployments implements EcsDeploymentReader {
 
   /** Answers a deployment paused at a PAUSE lifecycle hook. */
   async continueDeployment(serviceDeploymentArn: string, hookId: string, action: "CONTINUE" | "ROLLBACK"): Promise<void> {
-    await this.client.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn, hookId, action }));
+    await this.client.send(new (sdk().ContinueServiceDeploymentCommand)({ serviceDeploymentArn, hookId, action }));
   }
 }
 
@@ -100,7 +100,7 @@ export class EcsDeployments implements EcsDeploymentReader {
 export class EcsDeploymentsByRegion implements DeploymentsPort {
   private byRegion = new Map<string, EcsDeployments>();
 
-  constructor(private readonly makeClient: (region: string) => ECSClient = (region) => new ECSClient({ region })) {}
+  constructor(private readonly makeClient: (region: string) => ECSClient = (region) => new (sdk().ECSClient)({ region })) {}
 
   private in(region: string): EcsDeployments {
     let e = this.byRegion.get(region);

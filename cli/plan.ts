@@ -38,7 +38,7 @@ export async function plan(argv: string[], term: Terminal): Promise<number> {
       return EXIT.ok;
     }
     const config = readStackConfig(PROJECT_DIR, values.stack, values["config-file"]);
-    const run = await runProgram(values.stack, config);
+    const run = await runProgram(values.stack, config, { serializeProviders: false });
     const doc = planDocument(run, PROJECT, values["config-file"] ? committedStack(values.stack) : undefined);
     term.out(values.json ? JSON.stringify(doc, null, 2) + "\n" : planText(doc));
     const mandatory = doc.policy.violations.filter((v) => v.enforcementLevel === "mandatory");

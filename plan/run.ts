@@ -4,6 +4,7 @@
  * outputs. The offline plan and the tests both go through here.
  */
 import * as fs from "fs";
+import Module from "module";
 import * as path from "path";
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
@@ -11,9 +12,7 @@ import { FerryConfig, parseConfig } from "../config";
 import { OfflineMocks, RecordedInvoke } from "./mocks";
 import { StackConfig } from "../config/stackConfig";
 import { NetworkSettings, parseNetworkConfig } from "../network/config";
-import { parsePipelineConfig } from "../pipeline/config";
-import { checkBranch, readShapes } from "../pipeline/repository";
-import { StackDeployment, stackDeployments } from "../pipeline/deployments";
+import type { StackDeployment } from "../pipeline/deployments";
 
 /** Where the program's modules are: the checkout (TypeScript sources) or the built package's dist/. */
 const PROGRAM_DIR = path.resolve(__dirname, "..");
@@ -75,6 +74,13 @@ export interface RunOptions {
   program?: string;
   /** The Pulumi project's name. @default Pulumi.yaml's */
   project?: string;
+  /**
+   * Serialize dynamic providers' code (the deployment check's), as `pulumi up` does. The offline plan
+   * never shows that code ("[provider code omitted]"), so it skips the work: a third of a second,
+   * most of it loading the TypeScript compiler Pulumi's closure serializer parses functions with.
+   * @default true
+   */
+  serializeProviders?: boolean;
 }
 
 type Monitor = Record<"registerResource" | "readResource", (req: RegisterRequest, cb: unknown) => unknown>;
@@ -116,7 +122,7 @@ export async function runProgram(stack: string, stackConfig: StackConfig, option
   const project = options.project ?? PROJECT;
   const config = parseConfig(stack, stackConfig.values, stackConfig.secretKeys, project);
   const region = stackConfig.values["aws:region"] ?? "us-east-1";
-  const declared = await runUnderMocks(options.program ?? programEntry(), project, stack, stackConfig, region);
+  const declared = await runUnderMocks(options.program ?? programEntry(), project, stack, stackConfig, region, options.serializeProviders !== false);
   return { stack, region, config, ...declared };
 }
 
@@ -146,6 +152,10 @@ export interface PipelineRun extends Omit<ProgramRun, "config" | "region"> {
 
 /** Validates `pipeline:*` (throws ConfigError before anything is declared), then runs pipeline/index.ts. */
 export async function runPipeline(stack: string, stackConfig: StackConfig): Promise<PipelineRun> {
+  // Loaded here: the application's plan needs none of the pipeline's modules.
+  const { parsePipelineConfig } = await import("../pipeline/config");
+  const { checkBranch, readShapes } = await import("../pipeline/repository");
+  const { stackDeployments } = await import("../pipeline/deployments");
   const settings = parsePipelineConfig(stackConfig.values);
   checkBranch(settings.branch);
   const deployments = stackDeployments(settings, readShapes(Object.keys(settings.stacks)));
@@ -153,8 +163,36 @@ export async function runPipeline(stack: string, stackConfig: StackConfig): Prom
   return { stack, deployments, ...declared };
 }
 
+/** What a dynamic provider's code is in a run that does not serialize it. */
+export const PROVIDER_CODE_NOT_SERIALIZED = "[provider code not serialized by the offline plan]";
+
+/**
+ * Runs `run` with Pulumi's closure serializer (which `pulumi.dynamic.Resource` loads when it declares
+ * a resource) standing in as one that returns PROVIDER_CODE_NOT_SERIALIZED once `settled()` resolves;
+ * the real module is back in place afterwards, for every other caller in the process.
+ */
+async function withoutProviderCode<T>(settled: () => Promise<void>, run: () => Promise<T>): Promise<T> {
+  const id = require.resolve("@pulumi/pulumi/runtime/closure/serializeClosure");
+  const real = require.cache[id];
+  const standIn = new Module(id);
+  standIn.loaded = true;
+  standIn.exports = {
+    serializeFunction: async () => {
+      await settled();
+      return { text: PROVIDER_CODE_NOT_SERIALIZED, exportName: "handler", containsSecrets: false };
+    },
+  };
+  require.cache[id] = standIn;
+  try {
+    return await run();
+  } finally {
+    if (real) require.cache[id] = real;
+    else delete require.cache[id];
+  }
+}
+
 /** Runs a program under the mock runtime, recording what it declares. */
-async function runUnderMocks(entry: string, project: string, stack: string, stackConfig: StackConfig, region: string): Promise<Pick<ProgramRun, "resources" | "invokes" | "outputs">> {
+async function runUnderMocks(entry: string, project: string, stack: string, stackConfig: StackConfig, region: string, serializeProviders = true): Promise<Pick<ProgramRun, "resources" | "invokes" | "outputs">> {
   const mocks = new OfflineMocks(region);
 
   pulumi.runtime.setAllConfig({ ...stackConfig.values }, stackConfig.secretKeys);
@@ -166,6 +204,7 @@ async function runUnderMocks(entry: string, project: string, stack: string, stac
   const parents = new Map<string, string>();
   const optionsByKey = new Map<string, ResourceOptionsSeen>();
   const order: string[] = [];
+  let inFlight = 0;
   const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
   for (const method of ["registerResource", "readResource"] as const) {
     const original = monitor[method].bind(monitor);
@@ -174,9 +213,25 @@ async function runUnderMocks(entry: string, project: string, stack: string, stac
       order.push(key);
       if (req.getParent()) parents.set(key, req.getParent());
       optionsByKey.set(key, optionsOf(req));
-      return original(req, cb);
+      inFlight++;
+      return original(req, (...args: unknown[]) => {
+        inFlight--;
+        return (cb as (...a: unknown[]) => unknown)(...args);
+      });
     };
   }
+  /**
+   * Resolves once no registration is in flight or starting for a few turns of the event loop: when a
+   * real serializer would be done, long after the rest (so the resources keep the order they have
+   * when `pulumi up` serializes).
+   */
+  const settled = async () => {
+    for (let quiet = 0, seen = -1; quiet < 3; ) {
+      await new Promise((r) => setImmediate(r));
+      quiet = inFlight === 0 && order.length === seen ? quiet + 1 : 0;
+      seen = order.length;
+    }
+  };
   const inputsByKey = new Map<string, { inputs: Record<string, unknown>; custom: boolean }>();
   const newResource = mocks.newResource.bind(mocks);
   mocks.newResource = (args) => {
@@ -184,15 +239,18 @@ async function runUnderMocks(entry: string, project: string, stack: string, stac
     return newResource(args);
   };
 
-  const programExports = loadFresh(entry);
   const outputs: ProgramRun["outputs"] = {};
-  for (const [key, value] of Object.entries(programExports)) {
-    if (value === undefined) continue;
-    const out = pulumi.output(value);
-    const secret = await pulumi.isSecret(out);
-    outputs[key] = { value: await resolve(pulumi.unsecret(out)), secret };
-  }
-  await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+  const runProgram = async () => {
+    const programExports = loadFresh(entry);
+    for (const [key, value] of Object.entries(programExports)) {
+      if (value === undefined) continue;
+      const out = pulumi.output(value);
+      const secret = await pulumi.isSecret(out);
+      outputs[key] = { value: await resolve(pulumi.unsecret(out)), secret };
+    }
+    await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+  };
+  await (serializeProviders ? runProgram() : withoutProviderCode(settled, runProgram));
 
   for (const seen of inputsByKey.values()) seen.inputs = (await withArchiveFiles(seen.inputs)) as Record<string, unknown>;
 
@@ -240,12 +298,19 @@ function resolve<T>(out: pulumi.Output<T>): Promise<T> {
   return new Promise((res) => out.apply((v) => res(v)));
 }
 
-/** Loads the program module anew (project files only; the Pulumi SDK keeps its runtime state). */
+/** Project modules an earlier run in this process loaded: the next run loads them anew. */
+const usedByRuns = new Set<string>();
+
+/**
+ * Loads the program module anew: project modules an earlier run used are loaded again (the Pulumi
+ * SDK keeps its runtime state); ones only the caller loaded so far (the CLI's own imports) are used
+ * as they are, so a single plan loads each module once.
+ */
 function loadFresh(entry: string): Record<string, unknown> {
   const programDirs = ["components", "config", "lib", "aws", "network", "pipeline"].map((d) => path.join(PROGRAM_DIR, d) + path.sep);
-  for (const key of Object.keys(require.cache)) {
-    if (key === entry || programDirs.some((d) => key.startsWith(d))) delete require.cache[key];
-  }
+  for (const key of [entry, ...usedByRuns]) delete require.cache[key];
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(entry);
+  const exports = require(entry);
+  for (const key of Object.keys(require.cache)) if (key === entry || programDirs.some((d) => key.startsWith(d))) usedByRuns.add(key);
+  return exports;
 }
