@@ -1,113 +1,18 @@
 /**
- * The policies: each with resources that pass and resources that fail, as plain functions and
- * through the policy pack served as the Pulumi CLI serves it; then `ferry plan` running them on the
+ * The policies: each with resources that pass and resources that fail, as plain functions (the pack
+ * served as Pulumi serves it: test/policyPack.test.ts); then `ferry plan` running them on the
  * planned resources, `--strict` turning a mandatory violation into exit 3.
  */
 import { expect } from "chai";
 import * as fs from "fs";
-import { DEFAULT_SETTINGS, evaluate, POLICIES, PolicyResource, secretInEnvironment } from "../policy/policies";
+import { DEFAULT_SETTINGS, evaluate, POLICIES, secretInEnvironment } from "../policy/policies";
+import { ALB, alb, asPolicyResources, CASES, env, LIFECYCLE, repo, REPOSITORY, RESOURCE_POLICIES, STACK_CASES, TASK } from "./support/policyCases";
 import { NETWORK_DIR, PROJECT_DIR } from "../plan/run";
 import { stackConfigFile } from "../config/stackConfig";
 import { ferry, tempStackFile } from "./support/cli";
-import { ServedPolicyPack } from "./support/policyPack";
 import { runStack, stackConfig } from "./harness";
 import { parseConfig } from "../config";
 import { planCost } from "../plan/cost";
-
-const TASK = "aws:ecs/taskDefinition:TaskDefinition";
-const SERVICE = "aws:ecs/service:Service";
-const CLUSTER = "aws:ecs/cluster:Cluster";
-const REPOSITORY = "aws:ecr/repository:Repository";
-const LIFECYCLE = "aws:ecr/lifecyclePolicy:LifecyclePolicy";
-const ALB = "aws:lb/loadBalancer:LoadBalancer";
-const LISTENER = "aws:lb/listener:Listener";
-
-const DIGEST = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/ferry-dev@sha256:${"a".repeat(64)}`;
-const goodContainer = { name: "web", image: DIGEST, user: "1000:1000", readonlyRootFilesystem: true, environment: [{ name: "LOG_LEVEL", value: "info" }], logConfiguration: { logDriver: "awslogs" } };
-const task = (container: Record<string, unknown> = {}, props: Record<string, unknown> = {}) => ({
-  containerDefinitions: JSON.stringify([{ ...goodContainer, ...container }]),
-  runtimePlatform: { cpuArchitecture: "ARM64", operatingSystemFamily: "LINUX" },
-  ...props,
-});
-const env = (name: string, value = "x") => task({ environment: [{ name, value }] });
-const service = (props: Record<string, unknown> = {}) => ({ networkConfiguration: { assignPublicIp: false, subnets: ["subnet-1"] }, deploymentCircuitBreaker: { enable: true, rollback: true }, ...props });
-const repository = (props: Record<string, unknown> = {}) => ({ imageScanningConfiguration: { scanOnPush: true }, imageTagMutability: "IMMUTABLE_WITH_EXCLUSION", ...props });
-const alb = (props: Record<string, unknown> = {}) => ({ loadBalancerType: "application", dropInvalidHeaderFields: true, enableDeletionProtection: true, accessLogs: { enabled: true, bucket: "logs" }, tags: { "ferry:stack": "prod" }, ...props });
-
-interface Case {
-  type: string;
-  pass: Record<string, unknown>[];
-  /** Failing inputs and a phrase the violation says. */
-  fail: [Record<string, unknown>, string][];
-}
-
-/** Every per-resource policy: inputs that pass every policy, and inputs that break this one only. */
-const CASES: Record<string, Case> = {
-  "ecs-service-no-public-ip": { type: SERVICE, pass: [service()], fail: [[service({ networkConfiguration: { assignPublicIp: true } }), "assignPublicIp is true"]] },
-  "ecs-container-not-privileged": { type: TASK, pass: [task(), task({ privileged: false })], fail: [[task({ privileged: true }), "container web: privileged is true"]] },
-  "ecs-container-readonly-root": { type: TASK, pass: [task()], fail: [[task({ readonlyRootFilesystem: false }), "container web: the root filesystem is writable"], [task({ readonlyRootFilesystem: undefined }), "writable"]] },
-  "ecs-no-secrets-in-environment": {
-    type: TASK,
-    pass: [task(), env("TOKEN_URL"), env("SECRET_ARN", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:x"), env("PASSWORD_MIN_LENGTH", "12")],
-    fail: [
-      [env("DB_PASSWORD", "hunter2"), "DB_PASSWORD's name says it holds a secret; pass it in secrets"],
-      [env("AWS_SECRET_ACCESS_KEY"), "AWS_SECRET_ACCESS_KEY is a credential AWS names"],
-      [env("ECS_ENGINE_AUTH_DATA"), "ECS_ENGINE_AUTH_DATA is a credential AWS names"],
-      [env("GITHUB_TOKEN"), "GITHUB_TOKEN's name says"],
-      [env("api_key"), "api_key's name says"],
-      [env("UPSTREAM", "AKIAABCDEFGHIJKLMNOP"), "UPSTREAM's value has the shape of a credential"],
-    ],
-  },
-  "ecs-container-non-root": { type: TASK, pass: [task(), task({ user: "app" })], fail: [[task({ user: "root" }), 'runs as root (user "root")'], [task({ user: "0:0" }), "runs as root"], [task({ user: undefined }), "user not set"]] },
-  "ecs-task-logging": { type: TASK, pass: [task()], fail: [[task({ logConfiguration: undefined }), "no logConfiguration with a log driver"], [task({ logConfiguration: {} }), "no logConfiguration"]] },
-  "ecs-cluster-container-insights": {
-    type: CLUSTER,
-    pass: [{ settings: [{ name: "containerInsights", value: "enabled" }] }, { settings: [{ name: "containerInsights", value: "enhanced" }] }],
-    fail: [[{ settings: [{ name: "containerInsights", value: "disabled" }] }, 'containerInsights is "disabled"'], [{}, "containerInsights is not set"]],
-  },
-  "ecr-scan-on-push": { type: REPOSITORY, pass: [repository()], fail: [[repository({ imageScanningConfiguration: { scanOnPush: false } }), "scanOnPush is not true"], [repository({ imageScanningConfiguration: undefined }), "scanOnPush"]] },
-  "ecr-tag-immutability": { type: REPOSITORY, pass: [repository(), repository({ imageTagMutability: "IMMUTABLE" })], fail: [[repository({ imageTagMutability: "MUTABLE" }), 'imageTagMutability is "MUTABLE"'], [repository({ imageTagMutability: undefined }), '"MUTABLE"']] },
-  "elb-http-to-https": {
-    type: LISTENER,
-    pass: [{ protocol: "HTTP", port: 80, defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }] }, { protocol: "HTTPS", port: 443, defaultActions: [{ type: "fixed-response" }] }],
-    fail: [[{ protocol: "HTTP", port: 80, defaultActions: [{ type: "fixed-response" }] }, "HTTP listener on port 80 does not redirect to HTTPS"]],
-  },
-  "elb-drop-invalid-headers": { type: ALB, pass: [alb(), alb({ loadBalancerType: "network", dropInvalidHeaderFields: undefined })], fail: [[alb({ dropInvalidHeaderFields: false }), "dropInvalidHeaderFields is not true"]] },
-  "elb-access-logs": { type: ALB, pass: [alb()], fail: [[alb({ accessLogs: undefined }), "access logs are off"], [alb({ accessLogs: { enabled: false, bucket: "b" } }), "access logs are off"]] },
-  "elb-deletion-protection": {
-    type: ALB,
-    pass: [alb(), alb({ enableDeletionProtection: false, tags: { "ferry:stack": "dev" } })],
-    fail: [[alb({ enableDeletionProtection: false }), "deletion protection is off in production stack prod"], [alb({ enableDeletionProtection: false, tags: undefined }), "a load balancer of no known stack"]],
-  },
-  "ferry-deployment-safety": {
-    type: SERVICE,
-    pass: [service(), service({ deploymentCircuitBreaker: { enable: false, rollback: false }, alarms: { alarmNames: ["a"], enable: true, rollback: true } })],
-    fail: [[service({ deploymentCircuitBreaker: { enable: true, rollback: false } }), "neither the circuit breaker nor deployment alarms"], [service({ deploymentCircuitBreaker: undefined, alarms: { enable: true, rollback: false } }), "neither"]],
-  },
-  "ferry-image-pinned-by-digest": { type: TASK, pass: [task()], fail: [[task({ image: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/ferry-dev:latest" }), "image 123456789012.dkr.ecr.eu-west-1.amazonaws.com/ferry-dev:latest is not pinned by digest"], [task({ image: "nginx" }), "not pinned"]] },
-  "ferry-arm64-unless-stated": {
-    type: TASK,
-    pass: [task(), task({}, { runtimePlatform: { cpuArchitecture: "X86_64" }, tags: { "ferry:x86-reason": "libfoo has no arm64 build" } })],
-    fail: [
-      [task({}, { runtimePlatform: { cpuArchitecture: "X86_64" } }), "runs on X86_64 with no stated reason"],
-      [task({}, { runtimePlatform: { cpuArchitecture: "X86_64" }, tags: { "ferry:x86-reason": " " } }), "no stated reason"],
-      [task({}, { runtimePlatform: undefined }), "runs on X86_64 (no runtimePlatform.cpuArchitecture)"],
-    ],
-  },
-};
-
-/** The stack-wide policy (one resource's absence): resources in dependency order. */
-const repo = { type: REPOSITORY, name: "ferry-dev", props: repository() };
-const lifecycle = (deps: string[], repositoryName?: string) => ({ type: LIFECYCLE, name: "ferry-dev", props: repositoryName ? { repository: repositoryName } : {}, dependsOn: deps });
-const STACK_CASES = {
-  policy: "ecr-lifecycle-policy",
-  pass: [[repo, lifecycle([`${REPOSITORY}::ferry-dev`])], [{ ...repo, props: repository({ name: "images" }) }, { ...lifecycle([], "images"), name: "other" }]],
-  fail: [[repo], [repo, { ...lifecycle([]), props: { repository: "another" } }]],
-};
-/** The per-resource policies (a lone repository always breaks the stack-wide one). */
-const RESOURCE_POLICIES = POLICIES.filter((p) => p.check);
-const asPolicyResources = (list: { type: string; name: string; props: Record<string, unknown>; dependsOn?: string[] }[]): PolicyResource[] =>
-  list.map((r) => ({ type: r.type, name: r.name, props: r.props, dependencies: r.dependsOn ?? [] }));
 
 describe("policies", () => {
   it("every policy has passing and failing cases here; mandatory ones but ELB.5 (advisory)", () => {
@@ -152,41 +57,6 @@ describe("policies", () => {
     const unprotected = { type: ALB, name: "lb", props: alb({ enableDeletionProtection: false, tags: { "ferry:stack": "live" } }) };
     expect(evaluate([unprotected])).to.deep.equal([]);
     expect(evaluate([unprotected], { productionStacks: ["live"] }).map((v) => v.message)).to.deep.equal(["deletion protection is off in production stack live (ferry:loadBalancer.deletionProtection)"]);
-  });
-});
-
-describe("the policy pack, served as the Pulumi CLI serves it", function () {
-  this.timeout(60000);
-  let pack: ServedPolicyPack;
-  before(async () => (pack = await ServedPolicyPack.start()));
-  after(() => pack?.stop());
-
-  it("reports each policy's failing resources (and only those) to the engine, at its enforcement level", async () => {
-    for (const [policy, c] of Object.entries(CASES)) {
-      for (const props of c.pass) expect(await pack.analyze(c.type, "r", props), `${policy} ${JSON.stringify(props)}`).to.deep.equal([]);
-      for (const [props, says] of c.fail) {
-        const found = await pack.analyze(c.type, "r", props);
-        expect(found.map((d) => d.policyName), `${policy} ${JSON.stringify(props)}`).to.deep.equal([policy]);
-        expect(found[0].message).to.contain(says);
-        expect(found[0].enforcementLevel).to.equal(policy === "elb-access-logs" ? "advisory" : "mandatory");
-      }
-    }
-  });
-
-  it("checks the whole stack for repositories without a lifecycle policy, naming the repository", async () => {
-    for (const stack of STACK_CASES.pass) expect(await pack.analyzeStack(stack), JSON.stringify(stack)).to.deep.equal([]);
-    const found = await pack.analyzeStack(STACK_CASES.fail[0]);
-    // The engine prints the policy's description, then the violation.
-    expect(found.map((d) => [d.policyName, d.message, d.urn])).to.deep.equal([
-      ["ecr-lifecycle-policy", `[ECR.3] ECR repositories should have at least one lifecycle policy configured.\n${REPOSITORY}::ferry-dev: no lifecycle policy: the repository grows forever`, `urn:pulumi:test::ferry::${REPOSITORY}::ferry-dev`],
-    ]);
-  });
-
-  it("takes the production stacks from --policy-pack-config", async () => {
-    const live = alb({ enableDeletionProtection: false, tags: { "ferry:stack": "live" } });
-    expect(await pack.analyze(ALB, "lb", live)).to.deep.equal([]);
-    await pack.configure({ "elb-deletion-protection": { productionStacks: ["live"] } });
-    expect((await pack.analyze(ALB, "lb", live)).map((d) => d.message.split("\n").pop())).to.deep.equal(["deletion protection is off in production stack live (ferry:loadBalancer.deletionProtection)"]);
   });
 });
 
