@@ -2,11 +2,10 @@
  * The cost model's adapter: what the plan knows of a stack (its config, its region, the network
  * stack file it references) turned into the cost model's input. The model itself is lib/cost.ts.
  */
-import * as fs from "fs";
 import { FerryConfig } from "../config";
 import { CostInput, NetworkCostFacts, stackCost, StackCost, UnpricedStack } from "../lib/cost";
 import { INTERFACE_ENDPOINTS, parseNetworkConfig } from "../network/config";
-import { readStackConfig, stackConfigFile } from "../config/stackConfig";
+import { knownStacks, readStackConfig } from "../config/stackConfig";
 
 /** Availability Zones and NAT gateway of the VPC a stack creates (components/network.ts). */
 const CREATED_NETWORK = { availabilityZones: 2, natGateways: 1 } as const;
@@ -36,7 +35,7 @@ export function stackNetwork(config: FerryConfig, networkDir: string, networkPro
   const parts = net.stack.split("/");
   const project = parts.length >= 2 ? parts[parts.length - 2] : undefined;
   const stack = parts[parts.length - 1];
-  if (project !== networkProject || !fs.existsSync(stackConfigFile(networkDir, stack))) {
+  if (project !== networkProject || !knownStacks(networkDir).includes(stack)) {
     return { facts: null, note: `network stack ${net.stack} is not one of this repository's network stacks: its hourly items are not counted` };
   }
   const settings = parseNetworkConfig(stack, readStackConfig(networkDir, stack).values);

@@ -176,3 +176,34 @@ describe("ferry plan prices a change against the committed stack file", function
     expect(r.stdout).to.contain("left out: load balancer capacity units (LCUs)");
   });
 });
+
+describe("cost lines a stack's shape decides", () => {
+  const base = { "ferry:build": "true" };
+  const costFor = (raw: Record<string, string>) => {
+    const cost = planCost(parseConfig("dev", { ...base, ...raw }), "eu-west-1", NETWORK_DIR);
+    return priced(cost) as StackCost & { network: string };
+  };
+  const items = (c: StackCost) => c.fixed.map((l) => [l.item.split(" (")[0], l.count]);
+
+  it("prices a load balancer only when a service has a port, in as many zones as it is given", () => {
+    expect(items(costFor({ "ferry:services": '{"worker":{}}' }))).to.deep.equal([["NAT gateway hours", 1], ["NAT gateway public IPv4 addresses", 1]]);
+    const given = costFor({
+      "ferry:services": '{"web":{"port":8080}}',
+      "ferry:network": JSON.stringify({ vpcId: "vpc-0123456789abcdef0", publicSubnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1", "subnet-0123456789abcdef3"], privateSubnetIds: ["subnet-0123456789abcdef2"] }),
+    });
+    expect(items(given)).to.deep.equal([["Application Load Balancer hours", 1], ["load balancer public IPv4 addresses", 3]]);
+    expect(given.network).to.equal("VPC vpc-0123456789abcdef0 is given by ids: its NAT gateways and endpoints are billed to whoever owns it, not counted here");
+  });
+
+  it("finds the network stack by <project>/<stack> or <org>/<project>/<stack>, and only this repository's", () => {
+    for (const ref of ["acme/network/prod", "network/prod"]) {
+      const c = costFor({ "ferry:services": '{"worker":{}}', "ferry:network": JSON.stringify({ stackReference: ref }) });
+      expect(c.network, ref).to.equal(`network stack ${ref} (network/Pulumi.prod.yaml), shared by every stack that references it`);
+      expect(items(c), ref).to.deep.equal([["NAT gateway hours", 3], ["NAT gateway public IPv4 addresses", 3], ["interface endpoint hours, per endpoint and Availability Zone", 9]]);
+    }
+    for (const ref of ["prod", "acme/network/qa"]) {
+      const c = costFor({ "ferry:services": '{"worker":{}}', "ferry:network": JSON.stringify({ stackReference: ref }) });
+      expect([c.network, c.fixed], ref).to.deep.equal([`network stack ${ref} is not one of this repository's network stacks: its hourly items are not counted`, []]);
+    }
+  });
+});
