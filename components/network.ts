@@ -14,9 +14,12 @@ import { NetworkConfig } from "../config";
 export interface NetworkArgs {
   /** Where the network comes from: created (`mode: "create"`), given by ids, or a stack's outputs. */
   network: NetworkConfig;
-  /** Availability Zones used when the network is created. @default 2 */
+  /** Availability Zones used when the network is created. @default CREATED_ZONES (2) */
   zoneCount?: number;
 }
+
+/** Availability Zones of a VPC Ferry creates (the cost model counts them too). */
+export const CREATED_ZONES = 2;
 
 // ---------------------------------------------------------------------------------------------
 // Pure helpers
@@ -62,7 +65,7 @@ export class Network extends pulumi.ComponentResource {
       this.publicSubnetIds = ref.requireOutput("publicSubnetIds") as pulumi.Output<string[]>;
       this.privateSubnetIds = ref.requireOutput("privateSubnetIds") as pulumi.Output<string[]>;
     } else {
-      const created = this.create(name, net.cidr, args.zoneCount ?? 2, net.natGateway);
+      const created = this.create(name, net.cidr, args.zoneCount ?? CREATED_ZONES, net.natGateway);
       this.vpcId = created.vpcId;
       this.publicSubnetIds = created.publicSubnetIds;
       this.privateSubnetIds = created.privateSubnetIds;

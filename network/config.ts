@@ -72,10 +72,14 @@ export function parseNetworkConfig(stack: string, raw: Record<string, string>): 
   };
 }
 
+/** The AWS service endpoints the chosen interface endpoints make (ECR is two). */
+export function endpointCount(endpoints: InterfaceEndpoint[]): number {
+  return endpoints.reduce((n, e) => n + INTERFACE_ENDPOINTS[e].length, 0);
+}
+
 /** The interface endpoints' hourly charge over a month in `region`, in USD, rounded to cents; null where unpriced. */
 export function endpointMonthlyUsd(endpoints: InterfaceEndpoint[], availabilityZones: number, region: string): number | null {
   const prices = PRICES[region];
   if (!prices) return null;
-  const count = endpoints.reduce((n, e) => n + INTERFACE_ENDPOINTS[e].length, 0);
-  return Math.round(count * availabilityZones * prices.endpointAzHour * HOURS_PER_MONTH * 100) / 100;
+  return Math.round(endpointCount(endpoints) * availabilityZones * prices.endpointAzHour * HOURS_PER_MONTH * 100) / 100;
 }

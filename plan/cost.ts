@@ -4,11 +4,10 @@
  */
 import { FerryConfig } from "../config";
 import { CostInput, NetworkCostFacts, stackCost, StackCost, UnpricedStack } from "../lib/cost";
-import { INTERFACE_ENDPOINTS, parseNetworkConfig } from "../network/config";
+import { endpointCount, parseNetworkConfig } from "../network/config";
+import { CREATED_ZONES } from "../components/network";
 import { knownStacks, readStackConfig } from "../config/stackConfig";
 
-/** Availability Zones and NAT gateway of the VPC a stack creates (components/network.ts). */
-const CREATED_NETWORK = { availabilityZones: 2, natGateways: 1 } as const;
 
 export interface StackNetwork {
   facts: NetworkCostFacts | null;
@@ -23,9 +22,9 @@ export interface StackNetwork {
 export function stackNetwork(config: FerryConfig, networkDir: string, networkProject = "network"): StackNetwork {
   const net = config.network;
   if (net.mode === "create") {
-    const natGateways = net.natGateway ? CREATED_NETWORK.natGateways : 0;
+    // components/network.ts: one NAT gateway (or none) in a VPC of CREATED_ZONES zones.
     return {
-      facts: { source: "this stack's VPC", natGateways, endpointAzs: 0, availabilityZones: CREATED_NETWORK.availabilityZones },
+      facts: { source: "this stack's VPC", natGateways: net.natGateway ? 1 : 0, endpointAzs: 0, availabilityZones: CREATED_ZONES },
       note: `this stack's own VPC: ${net.natGateway ? "one NAT gateway" : "no NAT gateway, tasks with public IPs"}, two Availability Zones`,
     };
   }
@@ -39,13 +38,12 @@ export function stackNetwork(config: FerryConfig, networkDir: string, networkPro
     return { facts: null, note: `network stack ${net.stack} is not one of this repository's network stacks: its hourly items are not counted` };
   }
   const settings = parseNetworkConfig(stack, readStackConfig(networkDir, stack).values);
-  const endpointNames = settings.interfaceEndpoints.reduce((n, e) => n + INTERFACE_ENDPOINTS[e].length, 0);
   const source = `network stack ${net.stack}`;
   return {
     facts: {
       source,
       natGateways: settings.natGateways === "onePerAz" ? settings.availabilityZones : 1,
-      endpointAzs: endpointNames * settings.availabilityZones,
+      endpointAzs: endpointCount(settings.interfaceEndpoints) * settings.availabilityZones,
       availabilityZones: settings.availabilityZones,
     },
     note: `${source} (network/Pulumi.${stack}.yaml), shared by every stack that references it`,

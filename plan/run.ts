@@ -76,8 +76,8 @@ export interface RunOptions {
   project?: string;
   /**
    * Serialize dynamic providers' code (the deployment check's), as `pulumi up` does. The offline plan
-   * never shows that code ("[provider code omitted]"), so it skips the work: a third of a second,
-   * most of it loading the TypeScript compiler Pulumi's closure serializer parses functions with.
+   * never shows that code ("[provider code omitted]"), so it skips the work: about a third of a
+   * second of walking and parsing the provider's closure.
    * @default true
    */
   serializeProviders?: boolean;
@@ -240,7 +240,7 @@ async function runUnderMocks(entry: string, project: string, stack: string, stac
   };
 
   const outputs: ProgramRun["outputs"] = {};
-  const runProgram = async () => {
+  const declare = async () => {
     const programExports = loadFresh(entry);
     for (const [key, value] of Object.entries(programExports)) {
       if (value === undefined) continue;
@@ -250,7 +250,7 @@ async function runUnderMocks(entry: string, project: string, stack: string, stac
     }
     await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
   };
-  await (serializeProviders ? runProgram() : withoutProviderCode(settled, runProgram));
+  await (serializeProviders ? declare() : withoutProviderCode(settled, declare));
 
   for (const seen of inputsByKey.values()) seen.inputs = (await withArchiveFiles(seen.inputs)) as Record<string, unknown>;
 
